@@ -1,0 +1,131 @@
+"""The `nklabor` command. It parses arguments, calls the library, prints a report and sets the exit code:
+0 valid, 1 invalid data, 2 usage error, 3 environment error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import authoring, codebook
+from .errors import NklaborError, ToolkitEnvironmentError
+from .reporters import REPORTERS
+from .validate import validate as run_validation
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn the toolkit's exceptions into a one-line message on stderr and the matching exit code."""
+    try:
+        yield
+    except NklaborError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:
+        typer.echo(f"error: {ToolkitEnvironmentError(exc)}", err=True)
+        raise typer.Exit(EXIT_ENVIRONMENT) from None
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.json, .jsonl) and folders.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
+    annotators: Annotated[Path | None, typer.Option(
+        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+) -> None:
+    """Validate annotations and report every finding at once."""
+    with guarded():
+        report = run_validation(paths, schema_dir=schema_dir, registry=annotators)
+    out = REPORTERS[format.value](report)
+    if out:
+        typer.echo(out)
+    raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+@app.command("codebook")
+def codebook_cmd(
+    out: Annotated[Path, typer.Option(help="Where to write the Markdown codebook.")] = Path("docs/codebook.md"),
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the file is stale instead of writing it.")] = False,
+    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder.")] = None,
+) -> None:
+    """Render the schema into the Markdown codebook."""
+    with guarded():
+        text = codebook.render(schema_dir)
+        if check:
+            current = out.read_text(encoding="utf-8") if out.exists() else None
+            if current != text:
+                typer.echo(f"{out}: stale; run `nklabor codebook` and commit the result", err=True)
+                raise typer.Exit(EXIT_INVALID)
+            typer.echo(f"{out}: up to date")
+            return
+        authoring.write_new(out, text, overwrite=True)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def new(
+    article: Annotated[Path, typer.Argument(help="The article as a UTF-8 text file.")],
+    doc_id: Annotated[str, typer.Option("--id", help="Document slug, e.g. dailynk-2021-komdok-soldiers.")],
+    outlet: Annotated[str, typer.Option(help="Publisher, e.g. \"Daily NK\".")],
+    url: Annotated[str, typer.Option(help="Where the article was published.")],
+    published: Annotated[str, typer.Option(help="Publication date, YYYY-MM-DD.")],
+    title: Annotated[str | None, typer.Option(help="Article title (default: its first line).")] = None,
+    outlet_type: Annotated[str, typer.Option(help="Outlet type id.")] = "nk_specialist_outlet",
+    language: Annotated[str, typer.Option(help="BCP 47 language tag.")] = "en",
+    annotator: Annotated[str, typer.Option(help="Your pseudonymous id, e.g. ann-03.")] = "ann-01",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: annotations/<id>.<annotator>.json).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a skeleton annotation: text, hash and no events yet, valid from the start."""
+    with guarded():
+        text = authoring.read_article(article)
+        first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
+        annotation = authoring.skeleton(text, doc_id=doc_id, outlet=outlet, outlet_type=outlet_type, url=url,
+                                        published=published, title=title or first_line[:200], language=language,
+                                        annotator=annotator)
+        target = out or Path("annotations") / f"{doc_id}.{annotator}.json"
+        authoring.write_new(target, authoring.dump(annotation), overwrite=force)
+        report = run_validation([target])
+    typer.echo(f"wrote {target}")
+    if not report.valid:
+        typer.echo(REPORTERS["text"](report))
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def span(
+    file: Annotated[Path, typer.Argument(help="An annotation (.json) or a plain-text article.")],
+    quote: Annotated[str, typer.Argument(help="The exact words to find.")],
+    occurrence: Annotated[int | None, typer.Option(help="Which occurrence (1-based) when the quote repeats.")] = None,
+) -> None:
+    """Print the {start, end, quote} span of a quote in the document text."""
+    with guarded():
+        text = authoring.document_text(file)
+    try:
+        found = authoring.find_span(text, quote, occurrence)
+    except authoring.QuoteError as exc:
+        typer.echo(f"error: {file}: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    typer.echo(json.dumps(found, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(app())

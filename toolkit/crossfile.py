@@ -1,0 +1,172 @@
+"""Rules across files: the annotator registry, one annotation per (document, annotator), one text per document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import jsonpath, structural
+from .discovery import REGISTRY_NAME
+from .reading import Record, iter_records
+from .report import Issue, short
+from .schemas import REGISTRY, SchemaSet
+
+PERSONAL_KEYS = frozenset({"name", "full_name", "first_name", "last_name", "surname", "email", "e-mail", "mail",
+                           "phone", "telephone", "address", "real_name"})
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass
+class Registry:
+    """The annotator ids of one annotators.json and the roles each may sign with."""
+
+    file: str
+    roles: dict[str, set[str]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def load_registry(path: Path, schemas: SchemaSet, display: str | None = None) -> Registry:
+    """Read and check one annotators.json."""
+    registry = Registry(display or str(path))
+    for record in iter_records(path, registry.file):
+        registry.issues.extend(record.issues)
+        if record.data is not None:
+            _check_registry(record, schemas, registry)
+    return registry
+
+
+def _check_registry(record: Record, schemas: SchemaSet, registry: Registry) -> None:
+    personal: set[str] = set()
+    stack: list[tuple[Any, str]] = [(record.data, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                member = jsonpath.child(path, key)
+                if key.casefold() in PERSONAL_KEYS:
+                    personal.add(member)
+                    registry.issues.append(record.issue("registry.personal-data", member,
+                                                        f"{short(key)}: the registry holds pseudonymous ids only",
+                                                        key=True))
+                else:
+                    stack.append((value, member))
+        elif isinstance(node, list):
+            stack.extend((v, jsonpath.child(path, i)) for i, v in enumerate(node))
+        elif isinstance(node, str) and _EMAIL.search(node):
+            personal.add(path)
+            registry.issues.append(record.issue("registry.personal-data", path,
+                                                "an e-mail address: the registry holds pseudonymous ids only"))
+    for finding in structural.check(record.data, schemas, REGISTRY):
+        if finding.path not in personal:
+            registry.issues.append(record.issue(finding.code, finding.path, finding.message, key=finding.at_key))
+    entries = record.data.get("annotators") if isinstance(record.data, dict) else None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        roles = entry.get("roles")
+        role_set = {r for r in roles if isinstance(r, str)} if isinstance(roles, list) else set()
+        if entry["id"] in registry.roles:
+            registry.issues.append(record.issue("registry.duplicate-id", f"$.annotators[{i}].id",
+                                                f"{short(entry['id'])} is listed twice"))
+        registry.roles.setdefault(entry["id"], set()).update(role_set)
+
+
+@dataclass
+class _Seen:
+    file: str
+    line: int
+    column: int | None
+    hash: Any
+
+
+class CrossFileIndex:
+    """Collects what each annotation says about its document and annotator, then checks the rules at the end."""
+
+    def __init__(self, schemas: SchemaSet, registry_path: Path | None = None) -> None:
+        self.schemas = schemas
+        self.override = registry_path
+        self.registries: dict[Path, Registry | None] = {}
+        self.reported: set[Path] = set()
+        self.by_doc_annotator: dict[tuple[str, str], _Seen] = {}
+        self.first_by_doc: dict[str, _Seen] = {}
+        self.issues: list[Issue] = []
+
+    def registry_file(self, path: Path) -> Path | None:
+        """The registry that governs `path`: the override, or the nearest annotators.json above it."""
+        if self.override is not None:
+            return self.override
+        folder = path.parent.resolve()
+        for candidate in (folder, *folder.parents):
+            if (candidate / REGISTRY_NAME).is_file():
+                return candidate / REGISTRY_NAME
+        return None
+
+    def registry(self, file: Path | None, display: str | None = None) -> Registry | None:
+        if file is None:
+            return None
+        key = file.resolve()
+        if key not in self.registries:
+            self.registries[key] = load_registry(file, self.schemas, display)
+        return self.registries[key]
+
+    def check_registry_file(self, path: Path, display: str) -> None:
+        """Report the findings of a registry file named on the command line or met while walking."""
+        registry = self.registry(path, display)
+        key = path.resolve()
+        if registry is not None and key not in self.reported:
+            self.reported.add(key)
+            self.issues.extend(registry.issues)
+
+    def add(self, record: Record, source: Path) -> None:
+        """Note one parsed annotation."""
+        data = record.data
+        if not isinstance(data, dict):
+            return
+        doc = data.get("document")
+        doc_id = doc.get("id") if isinstance(doc, dict) else None
+        annotator = data.get("annotator")
+        if isinstance(annotator, str):
+            self._check_annotator(record, source, annotator, data.get("role"))
+        if not isinstance(doc_id, str):
+            return
+        digest = doc.get("text_sha256") if isinstance(doc, dict) else None
+        if isinstance(annotator, str):
+            key = (doc_id, annotator)
+            if key in self.by_doc_annotator:
+                first = self.by_doc_annotator[key]
+                self.issues.append(record.issue("annotation.duplicate", "$.annotator",
+                                                f"{short(annotator)} already annotated {short(doc_id)} "
+                                                f"in {first.file}:{first.line}"))
+            else:
+                self.by_doc_annotator[key] = _Seen(record.file, record.line, None, digest)
+        if isinstance(digest, str):
+            first_doc = self.first_by_doc.get(doc_id)
+            if first_doc is None:
+                self.first_by_doc[doc_id] = _Seen(record.file, record.line, None, digest)
+            elif first_doc.hash != digest:
+                self.issues.append(record.issue("document.hash-conflict", "$.document.text_sha256",
+                                                f"{short(doc_id)} has another text hash in "
+                                                f"{first_doc.file}:{first_doc.line}: the texts differ"))
+
+    def _check_annotator(self, record: Record, source: Path, annotator: str, role: Any) -> None:
+        file = self.registry_file(source)
+        if file is None:
+            folder = str(source.parent)
+            marker = Path(folder)
+            if marker not in self.reported:
+                self.reported.add(marker)
+                self.issues.append(Issue(record.file, record.line, None, "$.annotator", "registry.missing",
+                                         f"no {REGISTRY_NAME} in {folder} or any parent folder"))
+            return
+        registry = self.registry(file)
+        if registry is None:
+            return
+        self.check_registry_file(file, registry.file)
+        if annotator not in registry.roles:
+            self.issues.append(record.issue("annotator.unregistered", "$.annotator",
+                                            f"{short(annotator)} is not registered in {registry.file}"))
+        elif isinstance(role, str) and role not in registry.roles[annotator]:
+            self.issues.append(record.issue("annotator.role-not-granted", "$.role",
+                                            f"{short(annotator)} is not registered as {role}"))

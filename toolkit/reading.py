@@ -1,0 +1,284 @@
+"""Safe reading of `.json` (one annotation) and `.jsonl` (one per line) files.
+
+Only strict UTF-8 JSON gets through: a BOM, UTF-16, stray CP1252 bytes, lone surrogates, duplicate keys,
+NaN/Infinity, numbers that overflow, trailing commas, blank JSONL lines and extra data are findings with a
+line and column. The common clean record costs one C-level `json.loads`; positions are only computed, with
+`locate.SourceMap`, for a record that has a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import jsonpath
+from .errors import ToolkitEnvironmentError
+from .locate import MAX_SAFE_INTEGER, SourceMap
+from .report import Issue, short
+
+MAX_DEPTH = 32
+_BOM = b"\xef\xbb\xbf"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass
+class Record:
+    """One JSON value read from a file. `data` is None when reading it produced a finding."""
+
+    file: str
+    line: int
+    source: bytes
+    data: Any = None
+    issues: list[Issue] = field(default_factory=list)
+    _map: SourceMap | None = None
+
+    @property
+    def source_map(self) -> SourceMap:
+        if self._map is None:
+            self._map = SourceMap.build(self.source, self.line)
+        return self._map
+
+    def issue(self, code: str, path: str, message: str, key: bool = False) -> Issue:
+        """A finding at `path` of this record, located by the source map."""
+        line, column = self.source_map.position(path, key=key)
+        return Issue(self.file, line, column, path, code, message)
+
+
+class _Flags:
+    """Collects what the C parser's hooks notice; positions are found afterwards, only if needed."""
+
+    __slots__ = ("duplicate", "non_finite", "unsafe_int")
+
+    def __init__(self) -> None:
+        self.duplicate = self.non_finite = self.unsafe_int = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.duplicate = True
+        return obj
+
+    def constant(self, _name: str) -> None:
+        self.non_finite = True
+
+    def float_(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            self.non_finite = True
+        return value
+
+    def int_(self, text: str) -> int:
+        if len(text) < 16:
+            return int(text)
+        try:
+            value = int(text)
+        except ValueError:  # beyond the interpreter's digit limit
+            self.unsafe_int = True
+            return 0
+        if abs(value) > MAX_SAFE_INTEGER:
+            self.unsafe_int = True
+        return value
+
+
+def parse(record: Record, text: str) -> None:
+    """Parse `text` (the decoded record) into `record.data`, or add findings to `record.issues`."""
+    flags = _Flags()
+    try:
+        data = json.loads(text, object_pairs_hook=flags.pairs, parse_constant=flags.constant,
+                          parse_float=flags.float_, parse_int=flags.int_)
+    except json.JSONDecodeError as exc:
+        record.issues.append(_decode_error(record, text, exc))
+        return
+    except RecursionError:
+        record.issues.append(Issue(record.file, record.line, 1, "$", "json.too-deep",
+                                   f"nesting deeper than {MAX_DEPTH} levels"))
+        return
+    found: list[Issue] = []
+    if flags.duplicate or flags.non_finite or flags.unsafe_int:
+        smap = record.source_map
+        for path, (line, col) in smap.duplicates:
+            found.append(Issue(record.file, line, col, path, "json.duplicate-key",
+                               "duplicate key (JSON readers disagree on which one wins)"))
+        for path, (line, col), token in smap.bad_numbers:
+            code = "json.unsafe-integer" if not any(c in token for c in ".eE") else "json.non-finite-number"
+            what = "integer beyond +/-(2**53 - 1)" if code == "json.unsafe-integer" else "number too large for a float"
+            found.append(Issue(record.file, line, col, path, code, f"{what}: {short(token, 24)}"))
+        for path, (line, col), token in smap.bad_tokens:
+            found.append(Issue(record.file, line, col, path, "json.non-finite-number",
+                               f"{token} is not a JSON number (NaN and Infinity are not JSON)"))
+        if not found:  # the hooks saw something the map could not place: never drop it
+            code = "json.duplicate-key" if flags.duplicate else (
+                "json.unsafe-integer" if flags.unsafe_int else "json.non-finite-number")
+            found.append(Issue(record.file, record.line, 1, "$", code, "invalid value in this record"))
+    if _SURROGATE_ESCAPE.search(text):
+        found.extend(_lone_surrogates(record, data))
+    if not found and _depth_exceeds(data, MAX_DEPTH):
+        line, col = record.line, 1
+        found.append(Issue(record.file, line, col, "$", "json.too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
+    if found:
+        record.issues.extend(found)
+    else:
+        record.data = data
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    # Only called on records that parsed; annotations nest about 6 deep, so this stays shallow for real data.
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    return False
+
+
+def _lone_surrogates(record: Record, data: Any) -> list[Issue]:
+    out: list[Issue] = []
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if _has_surrogate(k):
+                    out.append(record.issue("encoding.lone-surrogate", jsonpath.child(path, "?"),
+                                            "a key holds an unpaired surrogate escape (\\uD800-\\uDFFF)"))
+                stack.append((v, jsonpath.child(path, k)))
+        elif isinstance(node, list):
+            stack.extend((v, jsonpath.child(path, i)) for i, v in enumerate(node))
+        elif isinstance(node, str) and _has_surrogate(node):
+            out.append(record.issue("encoding.lone-surrogate", path,
+                                    "unpaired surrogate escape (\\uD800-\\uDFFF): not a Unicode character"))
+    return sorted(out)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _decode_error(record: Record, text: str, exc: json.JSONDecodeError) -> Issue:
+    line = record.line + exc.lineno - 1
+    column = exc.colno
+    before = text[: exc.pos].rstrip()
+    if exc.msg == "Extra data":
+        return Issue(record.file, line, column, "$", "json.extra-data",
+                     "more data after the JSON value (one value per file, or per JSONL line)")
+    if exc.pos < len(text) and text[exc.pos] in "}]" and before.endswith(","):
+        comma = len(before) - 1
+        cline = record.line + text.count("\n", 0, comma)
+        ccol = comma - (text.rfind("\n", 0, comma) + 1) + 1
+        return Issue(record.file, cline, ccol, "$", "json.trailing-comma", "trailing comma before a closing bracket")
+    return Issue(record.file, line, column, "$", "json.syntax", exc.msg)
+
+
+def _decode(record: Record, raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 3]
+        line = record.line + raw.count(b"\n", 0, exc.start)
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        if bad[:1] == b"\xed" and len(bad) > 1 and bad[1] >= 0xA0:
+            record.issues.append(Issue(record.file, line, column, "$", "encoding.lone-surrogate",
+                                       "UTF-8-encoded surrogate: not a Unicode character"))
+        else:
+            record.issues.append(Issue(record.file, line, column, "$", "encoding.invalid-utf8",
+                                       f"byte 0x{raw[exc.start]:02X} is not UTF-8 (a CP1252 or Latin-1 file?)"))
+        return None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    return head.startswith(_UTF16_BOMS) or b"\x00" in head[:4096]
+
+
+def _read_error(display: str, exc: OSError) -> ToolkitEnvironmentError:
+    return ToolkitEnvironmentError(f"{display}: cannot read: {exc.strerror or exc}")
+
+
+def iter_records(path: Path, display: str | None = None) -> Iterator[Record]:
+    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings.
+
+    File-level findings (empty file, UTF-16) come as a record with no data. Streams JSONL line by line.
+    """
+    name = display or str(path)
+    jsonl = path.suffix.lower() == ".jsonl"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            if not head.strip():
+                rest = handle.read()
+                if not rest.strip():
+                    yield Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", "file.empty", "the file is empty")])
+                    return
+                head += rest
+            if _looks_utf16(head):
+                yield Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", "encoding.utf16",
+                                                         "the file is UTF-16 (or holds NUL bytes); save it as UTF-8")])
+                return
+            handle.seek(0)
+            if jsonl:
+                yield from _jsonl_records(handle, name)
+            else:
+                yield _json_record(handle.read(), name)
+    except OSError as exc:
+        raise _read_error(name, exc) from None
+
+
+def _strip_bom(raw: bytes, record: Record) -> bytes:
+    if raw.startswith(_BOM):
+        record.issues.append(Issue(record.file, 1, 1, "$", "encoding.bom",
+                                   "the file starts with a UTF-8 byte-order mark; save it without BOM"))
+        return raw[len(_BOM):]
+    return raw
+
+
+def _json_record(raw: bytes, name: str) -> Record:
+    record = Record(name, 1, raw)
+    raw = _strip_bom(raw, record)
+    record.source = raw
+    _finish(record, raw)
+    return record
+
+
+def _jsonl_records(handle: Any, name: str) -> Iterator[Record]:
+    # Binary iteration splits on b"\n" only: U+2028 inside a string stays inside its line.
+    for number, raw in enumerate(handle, start=1):
+        raw = raw.rstrip(b"\n")
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        record = Record(name, number, raw)
+        if number == 1:
+            raw = _strip_bom(raw, record)
+            record.source = raw
+        if not raw.strip():
+            record.issues.append(Issue(name, number, 1, "$", "jsonl.blank-line",
+                                       "blank line (JSONL holds one JSON value on every line)"))
+            yield record
+            continue
+        _finish(record, raw)
+        yield record
+
+
+def _finish(record: Record, raw: bytes) -> None:
+    had_bom = bool(record.issues)
+    text = _decode(record, raw)
+    if text is not None:
+        parse(record, text)
+    if had_bom:
+        record.data = None  # the BOM is a finding: never accept the record silently
+
+
+Reader = Callable[[Path, str | None], Iterator[Record]]

@@ -1,0 +1,82 @@
+"""`validate(paths) -> Report`: every finding in every file, at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import semantic, structural
+from .crossfile import CrossFileIndex
+from .discovery import SourceFile, discover
+from .reading import Record, iter_records
+from .report import Issue, Report
+from .schemas import SchemaSet, load_schemas
+
+
+def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
+    """Schema and semantic findings of one parsed annotation, located in its file."""
+    findings = structural.check(record.data, schemas)
+    findings.extend(semantic.check(record.data))
+    return [record.issue(f.code, f.path, f.message, key=f.at_key) for f in findings]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A valid annotation and where it came from."""
+
+    file: str
+    line: int
+    data: dict[str, Any]
+
+
+class Validation:
+    """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`."""
+
+    def __init__(self, paths: Iterable[str | Path], schema_dir: Path | str | None = None,
+                 registry: Path | str | None = None) -> None:
+        self.schemas = load_schemas(schema_dir)
+        self.files, issues = discover(paths)
+        self.report = Report(issues=issues)
+        self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None)
+
+    def annotations(self) -> Iterator[Annotation]:
+        """Read every file; yield each annotation that has no finding of its own (cross-file findings come at
+        the end, in `report`)."""
+        for source in self.files:
+            yield from self._file(source)
+        self.report.issues.extend(self.index.issues)
+        self.report.sort()
+
+    def _file(self, source: SourceFile) -> Iterator[Annotation]:
+        self.report.files += 1
+        if source.is_registry:
+            self.index.check_registry_file(source.path, source.display)
+            return
+        for record in iter_records(source.path, source.display):
+            self.report.records += 1
+            if record.data is None:
+                self.report.issues.extend(record.issues)
+                continue
+            found = check_record(record, self.schemas)
+            self.report.issues.extend(found)
+            self.index.add(record, source.path)
+            if not found:
+                yield Annotation(record.file, record.line, record.data)
+
+    def run(self) -> Report:
+        """Validate everything, keeping nothing but the report."""
+        for _ in self.annotations():
+            pass
+        return self.report
+
+
+def validate(paths: Iterable[str | Path], *, schema_dir: Path | str | None = None,
+             registry: Path | str | None = None) -> Report:
+    """Validate annotation files and folders; return a `Report` of every finding.
+
+    Raises `UsageError` for paths that do not exist or a broken schema set, `ToolkitEnvironmentError` for
+    files that cannot be read.
+    """
+    return Validation(paths, schema_dir, registry).run()

@@ -86,8 +86,9 @@ class CrossFileIndex:
 
     def __init__(self, schemas: SchemaSet, registry_path: Path | None = None) -> None:
         self.schemas = schemas
-        self.override = registry_path
+        self.override = registry_path.resolve() if registry_path is not None else None
         self.registries: dict[Path, Registry | None] = {}
+        self.governing: dict[Path, Path | None] = {}
         self.reported: set[Path] = set()
         self.by_doc_annotator: dict[tuple[str, str], _Seen] = {}
         self.first_by_doc: dict[str, _Seen] = {}
@@ -97,37 +98,36 @@ class CrossFileIndex:
         """The registry that governs `path`: the override, or the nearest annotators.json above it."""
         if self.override is not None:
             return self.override
-        folder = path.parent.resolve()
-        for candidate in (folder, *folder.parents):
-            if (candidate / REGISTRY_NAME).is_file():
-                return candidate / REGISTRY_NAME
-        return None
+        if path not in self.governing:  # once per file, not once per JSONL record
+            folder = path.parent.resolve()
+            self.governing[path] = next((c / REGISTRY_NAME for c in (folder, *folder.parents)
+                                         if (c / REGISTRY_NAME).is_file()), None)
+        return self.governing[path]
 
     def registry(self, file: Path | None, display: str | None = None) -> Registry | None:
         if file is None:
             return None
-        key = file.resolve()
-        if key not in self.registries:
-            self.registries[key] = load_registry(file, self.schemas, display)
-        return self.registries[key]
+        if file not in self.registries:
+            self.registries[file] = load_registry(file, self.schemas, display)
+        return self.registries[file]
 
     def check_registry_file(self, path: Path, display: str) -> None:
         """Report the findings of a registry file named on the command line or met while walking."""
-        registry = self.registry(path, display)
-        key = path.resolve()
+        key = path if path in self.reported else path.resolve()
+        registry = self.registry(key, display)
         if registry is not None and key not in self.reported:
             self.reported.add(key)
             self.issues.extend(registry.issues)
 
-    def add(self, record: Record, source: Path) -> None:
-        """Note one parsed annotation."""
+    def add(self, record: Record, source: Path, flagged: frozenset[str] = frozenset()) -> None:
+        """Note one parsed annotation; `flagged` holds the paths that already have a finding."""
         data = record.data
         if not isinstance(data, dict):
             return
         doc = data.get("document")
         doc_id = doc.get("id") if isinstance(doc, dict) else None
         annotator = data.get("annotator")
-        if isinstance(annotator, str):
+        if isinstance(annotator, str) and "$.annotator" not in flagged:
             self._check_annotator(record, source, annotator, data.get("role"))
         if not isinstance(doc_id, str):
             return

@@ -118,17 +118,23 @@ def parse(record: Record, text: str) -> None:
             found.append(Issue(record.file, record.line, 1, "$", code, "invalid value in this record"))
     if _SURROGATE_ESCAPE.search(text):
         found.extend(_lone_surrogates(record, data))
-    if not found and _depth_exceeds(data, MAX_DEPTH):
-        line, col = record.line, 1
-        found.append(Issue(record.file, line, col, "$", "json.too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
     if found:
         record.issues.extend(found)
     else:
         record.data = data
 
 
+def too_deep(record: Record) -> Issue | None:
+    """A `json.too-deep` finding when the record nests deeper than any annotation can.
+
+    Not on the hot path: a record that deep always fails the schema, so this runs only for records that do.
+    """
+    if not _depth_exceeds(record.data, MAX_DEPTH):
+        return None
+    return Issue(record.file, record.line, 1, "$", "json.too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+
+
 def _depth_exceeds(value: Any, limit: int) -> bool:
-    # Only called on records that parsed; annotations nest about 6 deep, so this stays shallow for real data.
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()

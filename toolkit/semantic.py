@@ -89,9 +89,9 @@ def _check_text(doc: dict[str, Any], out: list[Finding]) -> str | None:
 def _check_span(span: Any, path: str, text: str | None, out: list[Finding]) -> None:
     if text is None or not isinstance(span, dict):
         return
-    start, end, quote = _int(span.get("start")), _int(span.get("end")), span.get("quote")
-    if start is None or end is None or not isinstance(quote, str):
-        return
+    start, end, quote = span.get("start"), span.get("end"), span.get("quote")
+    if type(start) is not int or type(end) is not int or not isinstance(quote, str):
+        return  # wrong shape: the schema reports it
     if not 0 <= start < end <= len(text):
         out.append(Finding("span.out-of-range", path,
                            f"[{start}, {end}) is outside the text (0 <= start < end <= {len(text)})"))
@@ -174,13 +174,17 @@ def _check_time(window: Any, path: str, out: list[Finding]) -> None:
 
 
 def _check_code(place: dict[str, Any], path: str, out: list[Finding]) -> None:
-    # Only codes of the right shape: the schema already reports the others.
     country = place.get("country")
+    sub = place.get("subdivision")
+    countries = _countries()
+    if country in countries and (sub is None or (sub in _subdivisions() and sub[:3] == f"{country}-")) and (
+            place.get("controlling_state") in (None, *countries)):
+        return  # the common, valid case
+    # Only codes of the right shape: the schema already reports the others.
     for key in ("country", "controlling_state"):
         code = place.get(key)
-        if isinstance(code, str) and _COUNTRY.match(code) and code not in _countries():
+        if isinstance(code, str) and _COUNTRY.match(code) and code not in countries:
             out.append(Finding("place.unknown-country", f"{path}.{key}", f"{code!r} is not an ISO 3166-1 code"))
-    sub = place.get("subdivision")
     if isinstance(sub, str) and _SUBDIVISION.match(sub):
         if isinstance(country, str) and not sub.startswith(f"{country}-"):
             out.append(Finding("place.subdivision-mismatch", f"{path}.subdivision",

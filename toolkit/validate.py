@@ -10,7 +10,7 @@ from typing import Any
 from . import semantic, structural
 from .crossfile import CrossFileIndex
 from .discovery import SourceFile, discover
-from .reading import Record, iter_records
+from .reading import Record, iter_records, too_deep
 from .report import Issue, Report
 from .schemas import SchemaSet, load_schemas
 
@@ -18,6 +18,10 @@ from .schemas import SchemaSet, load_schemas
 def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
     """Schema and semantic findings of one parsed annotation, located in its file."""
     findings = structural.check(record.data, schemas)
+    if findings:
+        deep = too_deep(record)
+        if deep is not None:  # the schema errors of a hostile structure would only be noise
+            return [deep]
     findings.extend(semantic.check(record.data))
     return [record.issue(f.code, f.path, f.message, key=f.at_key) for f in findings]
 
@@ -61,7 +65,7 @@ class Validation:
                 continue
             found = check_record(record, self.schemas)
             self.report.issues.extend(found)
-            self.index.add(record, source.path)
+            self.index.add(record, source.path, frozenset(i.path for i in found))
             if not found:
                 yield Annotation(record.file, record.line, record.data)
 

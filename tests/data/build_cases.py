@@ -1,0 +1,420 @@
+"""Regenerate the data-driven validator cases: `python tests/data/build_cases.py`.
+
+Each case under `invalid/<case>/` holds one faulty input (made from the valid base below by one deliberate fault)
+and `expected.json`: the exact findings (code, JSON path, line) the validator must report, no more, no fewer.
+Lines are found by searching the written file for a marker, independently of the validator.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from toolkit.authoring import dump, find_span, text_sha256  # noqa: E402
+
+SEED = HERE.parents[2] / "shared" / "seeds" / "000_338fbe31eaaa9b58.txt"
+FALLBACK_TEXT = (
+    "North Korean authorities will reassign soon-to-be discharged soldiers currently deployed in reconstruction "
+    "efforts in flood-stricken Komdok, South Hamgyong Province, as miners in the region, Daily NK has learned.\u00a0"
+    "\n\nAccording to a Daily NK source in the North Korean military last Thursday, North Korea\u2019s military "
+    "manpower department issued an order June 21 for about 110 soldiers taking part in reconstruction efforts in "
+    "Komdok to be reassigned as miners after they are discharged this autumn.\n\nThe decision means that the "
+    "discharged soldiers will remain in the area as laborers rather than being sent home.\u00a0\n\nThe move is part "
+    "of broader efforts to redeploy soldiers awaiting early discharge to collective farms and mines and, "
+    "ultimately, is aimed at bolstering the local workforce with little regard for the soldiers\u2019 personal "
+    "wishes.\u00a0\n"
+)
+TEXT = FALLBACK_TEXT
+
+
+def span(quote: str) -> dict[str, Any]:
+    return find_span(TEXT, quote)
+
+
+def base() -> dict[str, Any]:
+    """A small but complete valid annotation: two linked events from the Komdok report."""
+    return {
+        "schema_version": "1.0",
+        "document": {
+            "id": "test-komdok-excerpt",
+            "outlet": "Daily NK",
+            "outlet_type": "nk_specialist_outlet",
+            "url": "https://www.dailynk.com/english/example-komdok/",
+            "title": "Soldiers in Komdok to be reassigned as miners",
+            "published": "2021-06-28",
+            "language": "en",
+            "text": TEXT,
+            "text_sha256": text_sha256(TEXT),
+        },
+        "annotator": "ann-01",
+        "role": "annotator",
+        "annotated_at": "2026-11-20T10:00:00Z",
+        "relevant": True,
+        "events": [
+            {
+                "id": "e1",
+                "mobilization_type": "military_labour",
+                "secondary_types": ["emergency_recovery"],
+                "population": ["conscripts"],
+                "sector": ["construction"],
+                "status": "ongoing",
+                "recruitment_mode": "ordered",
+                "place": {"country": "KP", "subdivision": "KP-08", "name": "Komdok", "precision": "district",
+                          "territory_status": "normal"},
+                "time": {"start": "2020-09-01", "end": "2021-06-28", "precision": "month"},
+                "workers": {"qualifier": "vague"},
+                "coercion": [],
+                "sanctions": {"relevance": "none", "provisions": [], "evasion": []},
+                "source": {"attribution": "anon_source_in_dprk", "claim_status": "reported", "reliability": "C",
+                           "credibility": 3},
+                "evidence": [span("soldiers currently deployed in reconstruction efforts in flood-stricken Komdok")],
+                "group": "komdok-soldiers",
+            },
+            {
+                "id": "e2",
+                "mobilization_type": "discharged_soldier_placement",
+                "population": ["discharged_soldiers"],
+                "sector": ["mining"],
+                "status": "planned",
+                "recruitment_mode": "ordered",
+                "place": {"country": "KP", "subdivision": "KP-08", "name": "Komdok", "precision": "district"},
+                "time": {"start": "2021-09-01", "end": "2021-11-30", "precision": "season"},
+                "workers": {"best": 110, "qualifier": "approx", "scope": "total"},
+                "coercion": [
+                    {"indicator": "st_compulsory_order", "status": "stated",
+                     "evidence": [span("military manpower department issued an order June 21")]},
+                    {"indicator": "st_no_choice_of_assignment", "status": "stated",
+                     "evidence": [span("with little regard for the soldiers\u2019 personal wishes")]},
+                ],
+                "sanctions": {"relevance": "none", "provisions": [], "evasion": []},
+                "source": {"attribution": "anon_source_in_dprk", "claim_status": "reported", "reliability": "C",
+                           "credibility": 3},
+                "evidence": [span("about 110 soldiers taking part in reconstruction efforts in Komdok")],
+                "group": "komdok-soldiers",
+            },
+        ],
+        "notes": "Worked test case. SENSITIVE-NOTE: the source's unit is not to be published.",
+    }
+
+
+Mutation = Callable[[dict[str, Any]], None]
+Marker = str | int | tuple[str, int]
+# name -> (mutation of the dict, [(code, path, marker-or-line)]); a marker is a substring whose first line is the
+# expected line; an int is the line itself.
+DICT_CASES: dict[str, tuple[Mutation, list[tuple[str, str, Marker]]]] = {}
+
+
+def case(name: str, *expected: tuple[str, str, Marker]) -> Callable[[Mutation], Mutation]:
+    def register(fn: Mutation) -> Mutation:
+        DICT_CASES[name] = (fn, list(expected))
+        return fn
+    return register
+
+
+@case("wrong-enum", ("schema.enum", "$.events[1].mobilization_type", '"discharged_soldier_plcement"'))
+def _wrong_enum(d: dict[str, Any]) -> None:
+    d["events"][1]["mobilization_type"] = "discharged_soldier_plcement"
+
+
+@case("missing-required", ("schema.required", "$.events[0].source", '"source": {'))
+def _missing_required(d: dict[str, Any]) -> None:
+    del d["events"][0]["source"]["claim_status"]
+
+
+@case("additional-property", ("schema.additional-property", "$.events[0].place.province", '"province"'))
+def _additional(d: dict[str, Any]) -> None:
+    d["events"][0]["place"]["province"] = "South Hamgyong"
+
+
+@case("bad-date", ("schema.format", "$.events[1].time.end", '"2021-11-31"'))
+def _bad_date(d: dict[str, Any]) -> None:
+    d["events"][1]["time"]["end"] = "2021-11-31"
+
+
+@case("bad-date-time", ("schema.format", "$.annotated_at", '"annotated_at"'))
+def _bad_datetime(d: dict[str, Any]) -> None:
+    d["annotated_at"] = "2026-11-20 10:00"
+
+
+@case("bad-uri", ("schema.format", "$.document.url", '"url"'), ("schema.pattern", "$.document.url", '"url"'))
+def _bad_uri(d: dict[str, Any]) -> None:
+    d["document"]["url"] = "dailynk article"
+
+
+@case("annotator-name", ("schema.pattern", "$.annotator", '"annotator"'))
+def _annotator_name(d: dict[str, Any]) -> None:
+    d["annotator"] = "Kim Young-hee"
+
+
+@case("wrong-type", ("schema.type", "$.relevant", '"relevant"'))
+def _wrong_type(d: dict[str, Any]) -> None:
+    d["relevant"] = "yes"
+
+
+@case("many-errors",
+      ("schema.enum", "$.events[0].status", '"status": "going"'),
+      ("schema.enum", "$.events[1].sector[0]", '"minig"'),
+      ("span.quote-mismatch", "$.events[1].evidence[0]", ('"quote": "about 110 soldiers taking', -3)),
+      ("schema.range", "$.events[1].workers.best", '"best": -1'),
+      ("workers.order", "$.events[1].workers", '"workers": {\u0001'))
+def _many(d: dict[str, Any]) -> None:
+    d["events"][0]["status"] = "going"
+    d["events"][1]["sector"] = ["minig"]
+    d["events"][1]["evidence"][0]["start"] += 1
+    d["events"][1]["workers"] = {"min": 5, "best": -1, "qualifier": "approx", "scope": "total"}
+
+
+def _long_quote(d: dict[str, Any]) -> None:
+    long = "x" * 2000
+    d["events"][1]["evidence"][0]["quote"] = long
+
+
+DICT_CASES["long-quote-not-echoed"] = (_long_quote, [("span.quote-mismatch", "$.events[1].evidence[0]",
+                                                       ('"quote": "xxxxxxxx', -3))])
+
+
+@case("span-off-by-one", ("span.quote-mismatch", "$.events[1].coercion[0].evidence[0]",
+                          ('"quote": "military manpower department', -3)))
+def _off_by_one(d: dict[str, Any]) -> None:
+    ev = d["events"][1]["coercion"][0]["evidence"][0]
+    ev["start"] += 1
+    ev["end"] += 1
+
+
+@case("span-out-of-range", ("span.out-of-range", "$.events[0].evidence[0]", ('"quote": "soldiers currently', -3)))
+def _out_of_range(d: dict[str, Any]) -> None:
+    d["events"][0]["evidence"][0]["end"] = 100000
+
+
+@case("hash-mismatch", ("text.hash-mismatch", "$.document.text_sha256", '"text_sha256"'))
+def _hash(d: dict[str, Any]) -> None:
+    d["document"]["text"] = d["document"]["text"].replace("110", "120")
+    # keep spans consistent with the edited text so that only the hash is wrong
+    for ev in d["events"]:
+        for s in ev["evidence"]:
+            s["quote"] = s["quote"].replace("110", "120")
+
+
+@case("not-nfc", ("text.not-nfc", "$.document.text", '"text"'), ("text.hash-mismatch", "$.document.text_sha256",
+                                                                   '"text_sha256"'))
+def _not_nfc(d: dict[str, Any]) -> None:
+    d["document"]["text"] = d["document"]["text"] + unicodedata.normalize("NFD", "Kim Jong-\u00e9un\n")
+
+
+@case("cr-line-endings", ("text.line-endings", "$.document.text", '"text"'),
+      ("text.hash-mismatch", "$.document.text_sha256", '"text_sha256"'))
+def _cr(d: dict[str, Any]) -> None:
+    d["document"]["text"] = d["document"]["text"] + "Extra line\r\n"
+
+
+@case("duplicate-indicator", ("coercion.duplicate-indicator", "$.events[1].coercion[1].indicator",
+                              '"indicator": "st_compulsory_order"\u0001'))
+def _dup_indicator(d: dict[str, Any]) -> None:
+    d["events"][1]["coercion"][1]["indicator"] = "st_compulsory_order"
+
+
+@case("workers-order", ("workers.order", "$.events[1].workers", '"workers": {\u0001'))
+def _workers_order(d: dict[str, Any]) -> None:
+    d["events"][1]["workers"] = {"min": 200, "max": 100, "qualifier": "range", "scope": "total"}
+
+
+@case("qualifier-mismatch", ("workers.qualifier-mismatch", "$.events[0].workers", '"workers": {'))
+def _qualifier(d: dict[str, Any]) -> None:
+    d["events"][0]["workers"] = {"best": 40, "qualifier": "vague"}
+
+
+@case("time-order", ("time.order", "$.events[1].time", '"time": {\u0001'))
+def _time_order(d: dict[str, Any]) -> None:
+    d["events"][1]["time"]["start"] = "2021-12-01"
+
+
+@case("subdivision-mismatch", ("place.subdivision-mismatch", "$.events[0].place.subdivision", '"RU-PRI"'))
+def _subdivision(d: dict[str, Any]) -> None:
+    d["events"][0]["place"]["subdivision"] = "RU-PRI"
+
+
+@case("unknown-country", ("place.unknown-country", "$.events[0].place.country", '"XQ"'))
+def _country(d: dict[str, Any]) -> None:
+    d["events"][0]["place"]["country"] = "XQ"
+    del d["events"][0]["place"]["subdivision"]
+
+
+@case("occupied-needs-controller", ("schema.required", "$.events[1].place", '"place": {\u0001'))
+def _occupied(d: dict[str, Any]) -> None:
+    d["events"][1]["place"] = {"country": "UA", "subdivision": "UA-14", "precision": "province",
+                               "territory_status": "occupied"}
+
+
+@case("sanctions-domestic", ("sanctions.needs-foreign-place", "$.events[0].sanctions.relevance", '"direct"'))
+def _sanctions_domestic(d: dict[str, Any]) -> None:
+    d["events"][0]["sanctions"] = {"relevance": "direct", "provisions": ["unscr2397_p8"], "evasion": []}
+
+
+@case("sanctions-no-provision", ("sanctions.needs-provision", "$.events[1].sanctions.provisions",
+                                 '"provisions": []\u0001'))
+def _sanctions_provision(d: dict[str, Any]) -> None:
+    d["events"][1]["place"] = {"country": "RU", "subdivision": "RU-PRI", "precision": "province"}
+    d["events"][1]["sanctions"] = {"relevance": "possible", "provisions": [], "evasion": []}
+
+
+@case("overseas-at-home", ("event.needs-foreign-place", "$.events[0].place", '"place": {'))
+def _overseas(d: dict[str, Any]) -> None:
+    d["events"][0]["mobilization_type"] = "overseas_dispatch"
+    del d["events"][0]["secondary_types"]
+
+
+@case("duplicate-event-id", ("event.duplicate-id", "$.events[1].id", '"id": "e1"\u0001'))
+def _dup_event(d: dict[str, Any]) -> None:
+    d["events"][1]["id"] = "e1"
+
+
+@case("irrelevant-with-events", ("annotation.irrelevant-with-events", "$.events", '"events"'))
+def _irrelevant(d: dict[str, Any]) -> None:
+    d["relevant"] = False
+
+
+@case("secondary-repeats-primary", ("event.secondary-repeats-primary", "$.events[0].secondary_types",
+                                    '"secondary_types"'))
+def _secondary(d: dict[str, Any]) -> None:
+    d["events"][0]["secondary_types"] = ["military_labour"]
+
+
+@case("campaign-needs-name", ("schema.required", "$.events[0]", ('"id": "e1"', -1)))
+def _campaign(d: dict[str, Any]) -> None:
+    d["events"][0]["secondary_types"] = ["campaign_mobilization"]
+
+
+@case("unregistered-annotator", ("annotator.unregistered", "$.annotator", '"annotator"'))
+def _unregistered(d: dict[str, Any]) -> None:
+    d["annotator"] = "ann-77"
+
+
+@case("role-not-granted", ("annotator.role-not-granted", "$.role", '"role"'))
+def _role(d: dict[str, Any]) -> None:
+    d["role"] = "adjudicator"
+
+
+def _line_of(content: str, marker: str | int | tuple[str, int]) -> int:
+    if isinstance(marker, int):
+        return marker
+    if isinstance(marker, tuple):
+        return _line_of(content, marker[0]) + marker[1]
+    nth = marker.count("\u0001") + 1  # "\x01" suffix = the second occurrence
+    marker = marker.replace("\u0001", "")
+    at = -1
+    for _ in range(nth):
+        at = content.index(marker, at + 1)
+    return content.count("\n", 0, at) + 1
+
+
+def write_case(name: str, files: dict[str, bytes], expected: list[dict[str, Any]]) -> None:
+    folder = HERE / "invalid" / name
+    folder.mkdir(parents=True)
+    for fname, content in files.items():
+        (folder / fname).write_bytes(content)
+    (folder / "expected.json").write_text(json.dumps({"findings": expected}, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    global TEXT
+    if SEED.exists():
+        raw = SEED.read_text(encoding="utf-8")
+        TEXT = "\n\n".join(raw.split("\n\n")[:4]) + "\n"
+    else:
+        TEXT = FALLBACK_TEXT
+    for sub in ("valid", "invalid"):
+        shutil.rmtree(HERE / sub, ignore_errors=True)
+    (HERE / "valid").mkdir()
+    good = base()
+    good_text = dump(good)
+    (HERE / "valid" / "komdok-excerpt.json").write_text(good_text, encoding="utf-8")
+    # JSONL with CRLF endings and a U+2028 inside a string: both valid, line numbers must stay right.
+    good = copy.deepcopy(good)
+    good["document"]["id"] = "test-komdok-jsonl"
+    second = copy.deepcopy(good)
+    second["annotator"] = "ann-02"
+    second["notes"] = "line\u2028separator inside a string is not a line break"
+    lines = [json.dumps(good, ensure_ascii=False), json.dumps(second, ensure_ascii=False)]
+    (HERE / "valid" / "two-annotators-crlf.jsonl").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    good = base()
+
+    for name, (mutate, expected) in DICT_CASES.items():
+        data = copy.deepcopy(good)
+        mutate(data)
+        content = dump(data)
+        findings = [{"code": c, "path": p, "line": _line_of(content, m)} for c, p, m in expected]
+        write_case(name, {"input.json": content.encode("utf-8")}, findings)
+
+    raw = good_text.encode("utf-8")
+    line_of = lambda marker: _line_of(good_text, marker)  # noqa: E731
+    byte_cases: dict[str, tuple[str, bytes, list[tuple[str, str, int]]]] = {
+        "bom": ("input.json", b"\xef\xbb\xbf" + raw, [("encoding.bom", "$", 1)]),
+        "utf16": ("input.json", good_text.encode("utf-16"), [("encoding.utf16", "$", 1)]),
+        "cp1252": ("input.json", good_text.replace("\u2019", "'").replace("Daily NK", "Daily\u00a0NK\u2019s", 1)
+                   .encode("cp1252", "replace"), [("encoding.invalid-utf8", "$", line_of('"outlet"'))]),
+        "lone-surrogate-escape": ("input.json", raw.replace(b'"Daily NK"', b'"Daily NK \\ud800"', 1),
+                                  [("encoding.lone-surrogate", "$.document.outlet", line_of('"outlet"'))]),
+        "lone-surrogate-bytes": ("input.json", raw.replace(b'"Daily NK"', b'"Daily NK \xed\xa0\x80"', 1),
+                                 [("encoding.lone-surrogate", "$", line_of('"outlet"'))]),
+        "duplicate-key": ("input.json", raw.replace(b'"precision": "season"', b'"precision": "season", '
+                                                    b'"precision": "month"', 1),
+                          [("json.duplicate-key", "$.events[1].time.precision", line_of('"precision": "season"'))]),
+        "nan": ("input.json", raw.replace(b'"credibility": 3', b'"credibility": NaN', 1),
+                [("json.non-finite-number", "$.events[0].source.credibility", line_of('"credibility"'))]),
+        "infinity": ("input.json", raw.replace(b'"best": 110', b'"best": -Infinity', 1),
+                     [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))]),
+        "huge-float": ("input.json", raw.replace(b'"best": 110', b'"best": 1e400', 1),
+                       [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))]),
+        "oversized-integer": ("input.json", raw.replace(b'"best": 110', b'"best": 1' + b"0" * 30, 1),
+                              [("json.unsafe-integer", "$.events[1].workers.best", line_of('"best"'))]),
+        "deep-nesting": ("input.json", b'{"schema_version": "1.0", "events": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+                         [("json.too-deep", "$", 1)]),
+        "moderately-deep": ("input.json", b'{"events": [' + b"[" * 40 + b"]" * 40 + b"]}",
+                            [("json.too-deep", "$", 1)]),
+        "trailing-comma": ("input.json", raw.replace(b'"evasion": []\n', b'"evasion": [],\n', 1),
+                           [("json.trailing-comma", "$", line_of('"evasion": []'))]),
+        "empty-file": ("input.json", b"", [("file.empty", "$", 1)]),
+        "blank-jsonl-line": ("input.jsonl", (json.dumps(good, ensure_ascii=False) + "\n\n").encode() +
+                             json.dumps({**good, "annotator": "ann-02"}, ensure_ascii=False).encode() + b"\n",
+                             [("jsonl.blank-line", "$", 2)]),
+        "extra-data": ("input.json", raw + b'{"more": 1}\n', [("json.extra-data", "$", good_text.count("\n") + 1)]),
+        "crlf-jsonl-error-line": ("input.jsonl", b"\r\n".join([
+            json.dumps(good, ensure_ascii=False).encode(),
+            json.dumps({**good, "annotator": "ann-02", "role": "annotator", "relevant": "no"},
+                       ensure_ascii=False).encode()]) + b"\r\n", [("schema.type", "$.relevant", 2)]),
+    }
+    for name, (fname, content, expected_bytes) in byte_cases.items():
+        write_case(name, {fname: content}, [{"code": c, "path": p, "line": line} for c, p, line in expected_bytes])
+
+    # Across files: two annotations of one document by one annotator; and differing text hashes.
+    other = copy.deepcopy(good)
+    other["annotated_at"] = "2026-11-21T09:00:00Z"
+    write_case("duplicate-annotation", {"a.json": raw, "b.json": dump(other).encode()},
+               [{"code": "annotation.duplicate", "path": "$.annotator", "line": line_of('"annotator"'),
+                 "file": "b.json"}])
+    edited = copy.deepcopy(good)
+    edited["annotator"] = "ann-02"
+    edited["document"]["text"] = TEXT + "Update: more to follow.\n"
+    edited["document"]["text_sha256"] = text_sha256(edited["document"]["text"])
+    write_case("hash-conflict", {"a.json": raw, "b.json": dump(edited).encode()},
+               [{"code": "document.hash-conflict", "path": "$.document.text_sha256",
+                 "line": line_of('"text_sha256"'), "file": "b.json"}])
+    registry = {"schema_version": "1.0", "annotators": [
+        {"id": "ann-01", "roles": ["annotator"], "email": "kim@example.org"}]}
+    reg_text = json.dumps(registry, indent=2) + "\n"
+    write_case("registry-personal-data", {"annotators.json": reg_text.encode(), "input.json": raw},
+               [{"code": "registry.personal-data", "path": "$.annotators[0].email", "line": _line_of(reg_text, '"email"'),
+                 "file": "annotators.json"}])
+
+
+if __name__ == "__main__":
+    main()

@@ -75,7 +75,7 @@ def _walk(folder: Path, files: dict[Path, SourceFile], issues: list[Issue]) -> N
         else:
             by_fold[folded] = entry.name
         if entry.is_symlink():
-            if relevant or path.suffix.lower() in SUFFIXES:
+            if relevant or entry.is_dir():  # a link to a folder could hide any number of files
                 issues.append(_symlink(str(path)))
         elif entry.is_dir(follow_symlinks=False):
             _walk(path, files, issues)

@@ -100,10 +100,7 @@ class SourceMap:
             elif kind == "array":
                 index = 0
                 for item in node.named_children:
-                    if item.type in _VALUE_TYPES:
-                        stack.append((item, jsonpath.child(path, index), depth + 1))
-                        index += 1
-                    elif item.type == "ERROR":
+                    if item.type in _VALUE_TYPES or item.type == "ERROR":
                         stack.append((item, jsonpath.child(path, index), depth + 1))
                         index += 1
             elif kind == "number":

@@ -113,7 +113,8 @@ class SchemaSet:
         self._walk_sensitive(self.schema(ROOT), self.uri(ROOT), "$", found, set())
         return found
 
-    def _walk_sensitive(self, node: Any, base: str, path: str, found: dict[str, str], seen: set[tuple[str, str]]) -> None:
+    def _walk_sensitive(self, node: Any, base: str, path: str, found: dict[str, str],
+                        seen: set[tuple[str, str]]) -> None:
         if not isinstance(node, dict):
             return
         if "$ref" in node:

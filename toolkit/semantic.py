@@ -7,6 +7,7 @@ once, and skip any part whose shape is wrong (the schema already reports it).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from datetime import date
@@ -151,7 +152,7 @@ def _check_workers(workers: Any, path: str, out: list[Finding]) -> None:
         return
     numbers = {k: _int(workers.get(k)) for k in ("min", "best", "max")}
     given = [(k, v) for k, v in numbers.items() if v is not None]
-    for (ka, va), (kb, vb) in zip(given, given[1:], strict=False):
+    for (ka, va), (kb, vb) in itertools.pairwise(given):
         if va > vb:
             out.append(Finding("workers.order", path, f"{ka} ({va}) is greater than {kb} ({vb})"))
     qualifier = workers.get("qualifier")

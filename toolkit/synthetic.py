@@ -4,7 +4,6 @@ For benchmarks and tests: article-length text, 1-4 events with evidence and coer
 given seed. Notes carry a recognisable marker (`SENSITIVE-NOTE-...`) so leak scans can look for it.
 """
 
-from __future__ import annotations
 
 import random
 from collections.abc import Iterator
@@ -67,7 +66,7 @@ def _workers(rng: random.Random) -> dict[str, Any]:
     return out
 
 
-def _event(rng: random.Random, schemas: SchemaSet, index: int, text: str, bounds: list[tuple[int, int]]) -> dict:
+def _event(rng: random.Random, schemas: SchemaSet, index: int, text: str, bounds: list[tuple[int, int]]) -> dict[str, Any]:
     labels = schemas.labels
     kind = rng.choice(labels["mobilization_type"].values)
     abroad = kind == "overseas_dispatch" or rng.random() < 0.15

@@ -412,8 +412,8 @@ def main() -> None:
         {"id": "ann-01", "roles": ["annotator"], "email": "kim@example.org"}]}
     reg_text = json.dumps(registry, indent=2) + "\n"
     write_case("registry-personal-data", {"annotators.json": reg_text.encode(), "input.json": raw},
-               [{"code": "registry.personal-data", "path": "$.annotators[0].email", "line": _line_of(reg_text, '"email"'),
-                 "file": "annotators.json"}])
+               [{"code": "registry.personal-data", "path": "$.annotators[0].email",
+                 "line": _line_of(reg_text, '"email"'), "file": "annotators.json"}])
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ def _workers(rng: random.Random) -> dict[str, Any]:
     return out
 
 
-def _event(rng: random.Random, schemas: SchemaSet, index: int, text: str, bounds: list[tuple[int, int]]) -> dict[str, Any]:
+def _event(rng: random.Random, schemas: SchemaSet, index: int, text: str,
+           bounds: list[tuple[int, int]]) -> dict[str, Any]:
     labels = schemas.labels
     kind = rng.choice(labels["mobilization_type"].values)
     abroad = kind == "overseas_dispatch" or rng.random() < 0.15

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,4 +287,3 @@ def _finish(record: Record, raw: bytes) -> None:
         record.data = None  # the BOM is a finding: never accept the record silently
 
 
-Reader = Callable[[Path, str | None], Iterator[Record]]

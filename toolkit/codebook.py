@@ -56,10 +56,22 @@ def _fields(schema: dict[str, Any], schemas: SchemaSet) -> list[str]:
     return rows
 
 
+FAMILIES = ("mobilization", "coercion", "sanctions", "source", "place", "time", "workers", "annotators", "annotation")
+
+
+def _family_rank(schemas: SchemaSet, label: str) -> int:
+    """Labels in the order of the codebook: mobilisation first, derived values last."""
+    for uri, schema in schemas.resources.items():
+        if label in schema.get("$defs", {}) or label in schema.get("x-derived", {}):
+            name = schemas.files[uri].name.removesuffix(".schema.json")
+            return FAMILIES.index(name) if name in FAMILIES else len(FAMILIES)
+    return len(FAMILIES)
+
+
 def _label(name: str, schemas: SchemaSet) -> list[str]:
     label = schemas.labels[name]
     dims = label.extra.get("dimensions")
-    lines = [f"### {label.title} (`{name}`) {{#{_anchor(name)}}}", ""]
+    lines = [f'<a id="{_anchor(name)}"></a>', "", f"### {label.title} (`{name}`)", ""]
     if dims:
         lines += ["| id | dimension | definition |", "|---|---|---|"]
         lines += [f"| `{v}` | {dims[str(v)]} | {label.descriptions[str(v)]} |" for v in label.values]
@@ -87,11 +99,12 @@ def render(schema_dir: Path | str | None = None) -> str:
     ]
     for unit in UNITS:
         schema = schemas.schema(unit)
-        out += [f"### {schema.get('title', unit)} {{#{_anchor(unit)}}}", "", schema.get("description", ""), ""]
+        out += [f'<a id="{_anchor(unit)}"></a>', "", f"### {schema.get('title', unit)}", "",
+                schema.get("description", ""), ""]
         if "properties" in schema:
             out += [*_fields(schema, schemas), ""]
     out += ["## Labels", ""]
-    for name in schemas.labels:
+    for name in sorted(schemas.labels, key=lambda n: _family_rank(schemas, n)):
         out += _label(name, schemas)
     out += ["## Decision rules", ""]
     out += [f"{i}. **{rule['id']}**: {rule['text']}" for i, rule in enumerate(root["x-decisionRules"], 1)]

@@ -177,9 +177,12 @@ def _check_time(window: Any, path: str, out: list[Finding]) -> None:
 def _check_code(place: dict[str, Any], path: str, out: list[Finding]) -> None:
     country = place.get("country")
     sub = place.get("subdivision")
+    controller = place.get("controlling_state")
     countries = _countries()
+    if not all(isinstance(v, str | None) for v in (country, sub, controller)):
+        return  # wrong shape: the schema reports it
     if country in countries and (sub is None or (sub in _subdivisions() and sub[:3] == f"{country}-")) and (
-            place.get("controlling_state") in (None, *countries)):
+            controller is None or controller in countries):
         return  # the common, valid case
     # Only codes of the right shape: the schema already reports the others.
     for key in ("country", "controlling_state"):

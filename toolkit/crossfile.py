@@ -73,11 +73,12 @@ def _check_registry(record: Record, schemas: SchemaSet, registry: Registry) -> N
         registry.roles.setdefault(entry["id"], set()).update(role_set)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
+    """Where a (document, annotator) was first seen; one per record, so kept small."""
+
     file: str
     line: int
-    column: int | None
     hash: Any
 
 
@@ -140,11 +141,11 @@ class CrossFileIndex:
                                                 f"{short(annotator)} already annotated {short(doc_id)} "
                                                 f"in {first.file}:{first.line}"))
             else:
-                self.by_doc_annotator[key] = _Seen(record.file, record.line, None, digest)
+                self.by_doc_annotator[key] = _Seen(record.file, record.line, digest)
         if isinstance(digest, str):
             first_doc = self.first_by_doc.get(doc_id)
             if first_doc is None:
-                self.first_by_doc[doc_id] = _Seen(record.file, record.line, None, digest)
+                self.first_by_doc[doc_id] = _Seen(record.file, record.line, digest)
             elif first_doc.hash != digest:
                 self.issues.append(record.issue("document.hash-conflict", "$.document.text_sha256",
                                                 f"{short(doc_id)} has another text hash in "

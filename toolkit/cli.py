@@ -15,12 +15,14 @@ import typer
 
 from . import authoring, codebook
 from .errors import NklaborError, ToolkitEnvironmentError
+from .release.cli import release_app
 from .reporters import REPORTERS
 from .validate import validate as run_validation
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.add_typer(release_app, name="release")
 
 
 class Format(StrEnum):

@@ -1,0 +1,298 @@
+"""`build_release`: validated annotations -> `releases/vX.Y.Z/`, atomically, or nothing at all.
+
+The build holds a per-version lock (`releases/.vX.Y.Z.lock`), refuses a version that exists, validates the input,
+writes everything into a hidden folder beside the target (`releases/.vX.Y.Z.tmp-*`), scans it for leaks, and
+publishes it with one `rename`. A build that fails or is killed leaves no `vX.Y.Z`; its hidden folder is removed
+by the next build of that version.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from .. import codebook
+from ..errors import UsageError
+from ..report import Report
+from ..schemas import SchemaSet
+from ..validate import Validation
+from . import card, checksums, croissant, leak
+from .diff import diff_releases
+from .errors import InvalidInputError, ReleaseConflictError, ReleaseExistsError
+from .gold import Withheld, pseudonyms, select_gold
+from .splits import assign_splits, release_splits
+from .stats import compute
+from .tables import CONFIGS, PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, SPLITS, Columns, TableWriter, rows
+from .versions import Version, parse_version, published
+
+PAUSE_ENV = "NKLABOR_RELEASE_TEST_PAUSE"  # testing hook: see `_pause_for_tests`
+PAUSE_LIMIT = 60.0
+CODEBOOK = "codebook.md"
+CARD = "README.md"
+CROISSANT = "croissant.json"
+
+
+@dataclass
+class BuildResult:
+    """What a build published."""
+
+    version: Version
+    path: Path
+    report: Report
+    rows: dict[str, dict[str, int]]
+    withheld: list[Withheld] = field(default_factory=list)
+    previous: Version | None = None
+
+    def summary(self) -> str:
+        def per_split(config: str) -> str:
+            counts = self.rows[config]
+            return f"{sum(counts.values())} {config} ({', '.join(f'{s} {counts[s]}' for s in SPLITS)})"
+
+        line = f"built {self.path}: " + "; ".join(per_split(c) for c in CONFIGS)
+        if self.withheld:
+            line += f"\nwithheld until adjudicated: {', '.join(w.document_id for w in self.withheld)}"
+        return line
+
+
+def check_sensitivity(schemas: SchemaSet) -> None:
+    """Refuse a schema that marks as sensitive a field this release format publishes as is."""
+    for path, mode in sorted(schemas.sensitive_fields.items()):
+        if mode not in ("withhold", "pseudonymize"):
+            raise UsageError(f"schema: unknown x-sensitivity {mode!r} at {path}")
+        if mode == "pseudonymize" and path in PSEUDONYMIZED_PATHS:
+            continue
+        overlap = sorted(p for p in PUBLISHED_PATHS if p == path or p.startswith((path + ".", path + "["))
+                         or path.startswith((p + ".", p + "[")))
+        if overlap:
+            raise UsageError(f"schema marks {path} as {mode}, but releases publish {overlap[0]}: "
+                             "update toolkit/release/tables.py before building")
+
+
+def _pause_for_tests() -> None:
+    """With $NKLABOR_RELEASE_TEST_PAUSE set to a path: create that file once everything is staged, then wait
+    (at most a minute) until it is deleted, so a test can kill or race a build at its most delicate point."""
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker:
+        return
+    Path(marker).write_text("staged\n", encoding="utf-8")
+    deadline = time.monotonic() + PAUSE_LIMIT
+    while Path(marker).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _fsync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _sizes(root: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:
+    out = {}
+    for rel in files:
+        meta = pq.ParquetFile(root / rel).metadata
+        out[rel] = ((root / rel).stat().st_size, sum(meta.row_group(i).total_byte_size
+                                                     for i in range(meta.num_row_groups)))
+    return out
+
+
+def _rai(schemas: SchemaSet, withheld_values: int, card_input: card.CardInput) -> dict[str, Any]:
+    return {
+        "dataCollection": "Published news articles and reports on labour mobilisation in or from North Korea, "
+                          "selected by human-rights researchers; full text stored as annotated, with its SHA-256.",
+        "dataCollectionType": ["Manual Human Curated", "Secondary Data Analysis"],
+        "dataAnnotationProtocol": "Events, labels and evidence spans coded against the nklabor codebook "
+                                  "(codebook.md, JSON Schema in schema/); every annotation passes `nklabor "
+                                  "validate`. An adjudicator's annotation wins; a single annotation is used as is; "
+                                  "documents with several annotators and no adjudicator are withheld.",
+        "dataAnnotationPlatform": "JSON files edited by annotators with the nklabor CLI (`new`, `span`, `validate`).",
+        "annotationsPerItem": "One published annotation per document (adjudicated or single); the `annotators` "
+                              "column of `documents` gives how many annotations each document had.",
+        "annotatorDemographics": "Trained researchers registered under pseudonymous ids; no demographic data "
+                                 "is collected about them.",
+        "dataPreprocessingProtocol": "Texts normalised to Unicode NFC with \\n line endings; forced_labour_assessment "
+                                     "and sanctions_period derived by the toolkit; labels stored as class indices.",
+        "dataUseCases": "Research on state-imposed labour; classifiers and span extractors as triage aids for "
+                        "human researchers. Not for legal conclusions, sanctions designations, prevalence "
+                        "estimates or decisions about individuals.",
+        "dataBiases": "Coverage follows what specialist outlets report (border provinces, dispatch to Russia "
+                      "and China), not the distribution of events.",
+        "dataLimitations": "Sources are mostly unverifiable (anonymous informants, defectors, state media "
+                           "counter-claims); labels record what a source reports, with attribution, claim status "
+                           "and Admiralty reliability/credibility. Small class counts.",
+        "dataSocialImpact": "Documents forced labour for accountability and sanctions research; careless use "
+                            "could endanger informants, so no annotator notes are published.",
+        "personalSensitiveInformation": f"Annotator notes withheld ({withheld_values} input annotation(s) had "
+                                        "them): they may describe informants. Annotator ids replaced by release "
+                                        "pseudonyms. A leak scan over every written byte fails the build on any "
+                                        "withheld value or raw id. Article texts may name officials and places.",
+        "dataReleaseMaintenancePlan": "Immutable semantic-versioned releases with SHA-256 checksums; corrections "
+                                      "and adjudicated documents come as new versions.",
+        "dataCollectionTimeFrame": [card_input.date.isoformat()],
+    }
+
+
+def _stage(staging: Path, version: Version, sources: list[Path], out: Path, schema_dir: Path | str | None,
+           registry: Path | str | None) -> BuildResult:
+    validation = Validation(sources, schema_dir, registry)
+    schemas = validation.schemas
+    check_sensitivity(schemas)
+    withhold_paths = [p for p, mode in schemas.sensitive_fields.items() if mode == "withhold"]
+    needles = leak.Needles()
+    annotations: list[dict[str, Any]] = []
+    latest: datetime | None = None
+    withheld_values = 0
+    for annotation in validation.annotations():
+        data = annotation.data
+        needles.add(data, schemas.sensitive_fields)
+        withheld_values += any(next(leak.values_at(data, p), None) is not None for p in withhold_paths)
+        stamp = datetime.fromisoformat(data["annotated_at"]).astimezone(UTC)
+        latest = stamp if latest is None or stamp > latest else latest
+        annotations.append(data)
+    report = validation.report
+    if not report.valid:
+        raise InvalidInputError(f"the input does not validate: nothing built ({sum(report.counts.values())} "
+                                "finding(s))", report)
+    if not annotations or latest is None:
+        raise UsageError(f"no annotations in {', '.join(map(str, sources))}: nothing to release")
+    for reg in validation.index.registries.values():
+        if reg is not None:
+            needles.ids.update(reg.roles)
+
+    gold = select_gold(annotations)
+    del annotations
+    names = pseudonyms(gold.documents)
+    earlier = [v for v in published(out) if v < version]
+    previous_splits: dict[str, str] = {}
+    for v in earlier:
+        previous_splits.update(release_splits(out / v.name))
+    split_of = assign_splits(((d.id, d.annotation["document"].get("story_group")) for d in gold.documents),
+                             previous_splits)
+
+    columns = Columns(schemas)
+    writer = TableWriter(staging / "data", columns)
+    for doc in gold.documents:
+        document, events, spans = rows(doc.annotation, doc.annotators, names[doc.annotation["annotator"]], columns)
+        split = split_of[doc.id]
+        writer.add("documents", split, [document])
+        writer.add("events", split, events)
+        writer.add("spans", split, spans)
+    data_files = writer.close()
+
+    snapshot = staging / "schema"
+    snapshot.mkdir()
+    for source in sorted(schemas.files.values()):
+        shutil.copyfile(source, snapshot / source.name)
+    _write(staging / CODEBOOK, codebook.render(snapshot))
+    public_copies = [f"schema/{p.name}" for p in sorted(schemas.files.values())] + [CODEBOOK]
+
+    stats = compute(staging)
+    previous = earlier[-1] if earlier else None
+    changes = diff_releases(out / previous.name, staging).summary() if previous else []
+    card_input = card.CardInput(
+        version=str(version), date=latest.date(), input_annotations=report.records,
+        withheld_values=withheld_values, withheld=gold.withheld,
+        languages=sorted(stats.documents.get("language", {})) or ["en"],
+        previous=previous.name if previous else None, changes=changes)
+    _write(staging / CARD, card.render(card_input, stats, columns.configs, _sizes(staging, data_files)))
+
+    described = [*data_files, CARD, *public_copies]
+    files = {rel: (checksums.sha256_file(staging / rel), (staging / rel).stat().st_size) for rel in described}
+    labels = {name: label.descriptions for name, label in schemas.labels.items()}
+    meta = {
+        "name": "nklabor", "description": f"{card.TITLE}: news articles labelled with mobilisation events, "
+        "coercion indicators, sanctions relevance and evidence spans.",
+        "version": str(version), "datePublished": latest.date().isoformat(),
+        "license": card.LICENSE["license_link"], "inLanguage": card_input.languages,
+        "keywords": ["forced labour", "North Korea", "human rights", "sanctions", "event extraction"],
+        "citeAs": f"nklabor v{version} ({latest.date().year}). {card.TITLE}.",
+        "creator": {"@type": "sc:Organization", "name": "nklabor"},
+    }
+    column_descriptions = {f"config:{c}": card.CONFIG_ROWS[c] for c in CONFIGS}
+    _write(staging / CROISSANT, croissant.render(meta=meta, rai=_rai(schemas, withheld_values, card_input),
+                                                 configs=columns.configs, files=files, label_descriptions=labels,
+                                                 column_descriptions=column_descriptions))
+    _write(staging / checksums.MANIFEST, checksums.render(staging, checksums.release_files(staging)))
+    leak.check(staging, [*checksums.release_files(staging), checksums.MANIFEST], needles, ids_exempt=public_copies)
+    return BuildResult(version, out / version.name, report, stats.rows, gold.withheld, previous)
+
+
+def _remove_stale(out: Path, version: Version) -> None:
+    """Hidden staging folders of earlier, dead builds of this version (only called under its lock)."""
+    for stale in out.glob(f".{version.name}.tmp-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def build_release(version: str, source: Path | str | Iterable[Path | str] = "annotations",
+                  out: Path | str = "releases", *, schema_dir: Path | str | None = None,
+                  registry: Path | str | None = None) -> BuildResult:
+    """Build and publish `out/v<version>/` from the annotations in `source` (files or folders).
+
+    Raises `UsageError` for a bad version (exit 2), `ReleaseExistsError` if it is published (exit 2),
+    `ReleaseConflictError` if another build of it is running (exit 2), `InvalidInputError` with the validator's
+    report if the input does not validate (exit 1), and `LeakError` if the leak scan finds a sensitive value (exit 1).
+    """
+    parsed = parse_version(version)
+    sources = [Path(source)] if isinstance(source, str | Path) else [Path(s) for s in source]
+    out = Path(out)
+    target = out / parsed.name
+    if target.exists() or target.is_symlink():
+        raise ReleaseExistsError(f"{target}: already published; releases are never overwritten")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / f".{parsed.name}.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ReleaseConflictError(f"another build of {parsed.name} is running in {out}; try again when it ends") \
+            from None
+    try:
+        if target.exists() or target.is_symlink():
+            raise ReleaseExistsError(f"{target}: already published; releases are never overwritten")
+        _remove_stale(out, parsed)
+        staging = Path(tempfile.mkdtemp(prefix=f".{parsed.name}.tmp-", dir=out))
+        try:
+            result = _stage(staging, parsed, sources, out, schema_dir, registry)
+            _pause_for_tests()
+            _fsync_tree(staging)
+            if target.exists() or target.is_symlink():
+                raise ReleaseExistsError(f"{target}: appeared during the build; not overwritten")
+            os.rename(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _fsync_dir(out)
+        return result
+    finally:
+        lock.release()
+

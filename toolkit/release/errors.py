@@ -1,0 +1,30 @@
+"""Exceptions of the release packager, each with the exit code the CLI returns."""
+
+from __future__ import annotations
+
+from ..errors import NklaborError, UsageError
+from ..report import Report
+
+
+class InvalidInputError(NklaborError):
+    """The annotations do not validate: nothing is built. `report` holds every finding."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class LeakError(NklaborError):
+    """A value the schema marks sensitive was found in a file about to be published: nothing is published."""
+
+    exit_code = 1
+
+
+class ReleaseExistsError(UsageError):
+    """The version is already published; releases are never overwritten."""
+
+
+class ReleaseConflictError(UsageError):
+    """Another build of the same version holds the lock, or the inputs contradict an earlier release."""

@@ -1,0 +1,73 @@
+"""Gold selection: which annotation of each document a release publishes.
+
+- an `adjudicator` annotation of a document wins;
+- a document with a single annotation uses it;
+- a document with several annotators and no adjudicator (or several adjudicators) is withheld until adjudicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    """The annotation published for one document and how many annotations the document has."""
+
+    annotation: dict[str, Any]
+    annotators: int
+
+    @property
+    def id(self) -> str:
+        return str(self.annotation["document"]["id"])
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A document left out of the release, and why."""
+
+    document_id: str
+    annotators: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gold:
+    """Gold documents sorted by id, and the documents withheld."""
+
+    documents: list[GoldDocument]
+    withheld: list[Withheld]
+
+
+def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
+    """Pick one annotation per document (see the module docstring)."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for annotation in annotations:
+        by_doc.setdefault(annotation["document"]["id"], []).append(annotation)
+    documents: list[GoldDocument] = []
+    withheld: list[Withheld] = []
+    for doc_id in sorted(by_doc):
+        group = by_doc[doc_id]
+        adjudicated = [a for a in group if a["role"] == "adjudicator"]
+        if len(adjudicated) == 1:
+            documents.append(GoldDocument(adjudicated[0], len(group)))
+        elif len(adjudicated) > 1:
+            withheld.append(Withheld(doc_id, len(group), f"{len(adjudicated)} adjudicators disagree on who decides"))
+        elif len(group) == 1:
+            documents.append(GoldDocument(group[0], 1))
+        else:
+            withheld.append(Withheld(doc_id, len(group), f"{len(group)} annotators and no adjudicator"))
+    return Gold(documents, withheld)
+
+
+def pseudonyms(documents: Iterable[GoldDocument]) -> dict[str, str]:
+    """Raw annotator id -> release pseudonym (`R1`, `R2`, ... in order of first appearance over the sorted gold
+    documents). Pseudonyms are upper case, so none can equal a raw id, which the schema keeps lower case."""
+    out: dict[str, str] = {}
+    for doc in documents:
+        raw = doc.annotation["annotator"]
+        if raw not in out:
+            out[raw] = f"R{len(out) + 1}"
+    return out

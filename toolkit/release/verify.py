@@ -1,0 +1,50 @@
+"""`verify_release`: recompute every checksum of a published release."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from . import checksums
+
+
+@dataclass
+class VerifyResult:
+    """Files checked and every problem found, each naming its file."""
+
+    path: Path
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_release(release: Path) -> VerifyResult:
+    """Check `checksums.sha256` against the files of `release`: a changed, missing or unlisted file is a
+    problem. `UsageError` if the folder or its manifest is missing or unreadable."""
+    manifest = release / checksums.MANIFEST
+    if not release.is_dir():
+        raise UsageError(f"{release}: no such release")
+    try:
+        expected = checksums.parse(manifest.read_text(encoding="utf-8"), str(manifest))
+    except FileNotFoundError:
+        raise UsageError(f"{manifest}: missing; cannot verify") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{manifest}: unreadable: {exc}") from None
+    result = VerifyResult(release)
+    present = set(checksums.release_files(release))
+    for rel, digest in sorted(expected.items()):
+        path = release / rel
+        if rel not in present or not path.is_file() or path.is_symlink():
+            result.problems.append(f"{rel}: missing")
+            continue
+        actual = checksums.sha256_file(path)
+        result.checked += 1
+        if actual != digest:
+            result.problems.append(f"{rel}: sha256 {actual} != {digest} in {checksums.MANIFEST}")
+    for rel in sorted(present - set(expected)):
+        result.problems.append(f"{rel}: not listed in {checksums.MANIFEST}")
+    return result

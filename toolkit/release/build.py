@@ -211,7 +211,7 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
     snapshot.mkdir()
     for source in sorted(schemas.files.values()):
         shutil.copyfile(source, snapshot / source.name)
-    _write(staging / CODEBOOK, codebook.render(snapshot))
+    _write(staging / CODEBOOK, codebook.render(schemas.directory))  # same bytes as the snapshot
     public_copies = [f"schema/{p.name}" for p in sorted(schemas.files.values())] + [CODEBOOK]
 
     stats = compute(staging)

@@ -96,7 +96,7 @@ def _yaml(feature: Feature) -> dict[str, Any]:
         return {"dtype": {"class_label": {"names": {str(i): n for i, n in enumerate(feature.names)}}}}
     if isinstance(feature, List):
         inner = _yaml(feature.feature)
-        if list(inner) == ["dtype"] and isinstance(inner["dtype"], str):
+        if list(inner) == ["dtype"]:
             return {"list": inner["dtype"]}
         if list(inner) == ["struct"]:
             return {"list": inner["struct"]}

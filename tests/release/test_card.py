@@ -1,0 +1,116 @@
+"""The data card: YAML that `datasets` reads offline, class names that survive loading, computed statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from toolkit import load_schemas
+from toolkit.release.card import size_category
+from toolkit.release.verify import verify_release
+
+from .conftest import SEED_RELEASE
+
+SECTIONS = ("## Motivation", "## Composition", "## Collection process", "## Annotation process",
+            "## Personal and sensitive information", "## Uses", "## Out-of-scope uses",
+            "## Bias, risks and limitations", "## Maintenance", "## Changelog")
+
+
+def front_matter(release: Path) -> dict[str, Any]:
+    text = (release / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert isinstance(meta, dict)
+    return meta
+
+
+def label_ids(value: Any, feature: Any) -> list[tuple[int, int]]:
+    """(id, number of classes) of every class label in a loaded value."""
+    if value is None:
+        return []
+    if isinstance(feature, datasets.ClassLabel):
+        return [(value, feature.num_classes)]
+    if isinstance(feature, datasets.List):
+        return [pair for v in value for pair in label_ids(v, feature.feature)]
+    if isinstance(feature, dict):
+        return [pair for k, f in feature.items() for pair in label_ids(value.get(k), f)]
+    return []
+
+
+def load(release: Path, config: str, cache: Path) -> datasets.DatasetDict:
+    ds = datasets.load_dataset(str(release), config, cache_dir=str(cache))
+    assert isinstance(ds, datasets.DatasetDict)
+    return ds
+
+
+@pytest.mark.parametrize("config", ["events", "documents", "spans"])
+def test_synthetic_release_loads_offline_with_class_names(shared_release: Path, tmp_path: Path, config: str,
+                                                          no_network: list[object]) -> None:
+    ds = load(shared_release, config, tmp_path)
+    meta = front_matter(shared_release)
+    info = next(i for i in meta["dataset_info"] if i["config_name"] == config)
+    assert {s["name"]: s["num_examples"] for s in info["splits"]} == {k: v.num_rows for k, v in ds.items()}
+    labels = load_schemas().labels
+    split = next(iter(ds.values()))
+    if config != "documents":
+        assert split.features["mobilization_type"].names == labels["mobilization_type"].names
+    for part in ds.values():
+        for row in part:
+            for value, classes in label_ids(row, part.features):
+                assert 0 <= value < classes
+    assert no_network == []
+    assert verify_release(shared_release).ok  # loading wrote nothing into the release
+
+
+def test_checked_in_release_loads_with_class_names(tmp_path: Path, no_network: list[object]) -> None:
+    assert SEED_RELEASE.is_dir(), "releases/v1.0.0 is checked in"
+    ds = load(SEED_RELEASE, "events", tmp_path)
+    labels = load_schemas(SEED_RELEASE / "schema").labels
+    for part in ds.values():
+        assert part.features["mobilization_type"].names == labels["mobilization_type"].names
+        assert part.features["population"].feature.names == labels["population"].names
+        assert part.features["forced_labour_assessment"].names == labels["forced_labour_assessment"].names
+        for row in part:
+            for value, classes in label_ids(row, part.features):
+                assert 0 <= value < classes
+    assert sum(p.num_rows for p in ds.values()) == sum(
+        pq.ParquetFile(p).metadata.num_rows for p in SEED_RELEASE.glob("data/events/*.parquet"))
+    assert verify_release(SEED_RELEASE).ok
+    assert no_network == []
+
+
+def test_front_matter_and_sections(shared_release: Path) -> None:
+    meta = front_matter(shared_release)
+    assert meta["license"] and meta["language"] == ["en"] and meta["task_categories"]
+    assert meta["size_categories"] == ["n<1K"]
+    for config in meta["configs"]:
+        for item in config["data_files"]:
+            assert (shared_release / item["path"]).is_file()
+    text = (shared_release / "README.md").read_text(encoding="utf-8")
+    positions = [text.index(s) for s in SECTIONS]
+    assert positions == sorted(positions)
+    assert "[codebook.md](codebook.md)" in text and (shared_release / "codebook.md").is_file()
+
+
+def test_statistics_are_counted_from_the_data(shared_release: Path) -> None:
+    text = (shared_release / "README.md").read_text(encoding="utf-8")
+    events = [row for p in sorted(shared_release.glob("data/events/*.parquet"))
+              for row in pq.read_table(p, columns=["forced_labour_assessment"]).to_pylist()]
+    names = load_schemas().labels["forced_labour_assessment"].names
+    totals = {n: sum(1 for r in events if names[r["forced_labour_assessment"]] == n) for n in names}
+    section = text[text.index("**`forced_labour_assessment`**"):]
+    for name, total in totals.items():
+        if total:
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
+            assert row.rstrip(" |").endswith(f"| {total}")
+    assert f"Events: {len(events)};" in text
+
+
+@pytest.mark.parametrize(("n", "bucket"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (250_000, "100K<n<1M")])
+def test_size_categories(n: int, bucket: str) -> None:
+    assert size_category(n) == bucket

@@ -1,0 +1,37 @@
+"""Gold selection and release pseudonyms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.release.gold import pseudonyms, select_gold
+
+
+def ann(doc: str, annotator: str, role: str = "annotator", label: str = "x") -> dict[str, Any]:
+    return {"document": {"id": doc}, "annotator": annotator, "role": role, "label": label}
+
+
+def test_adjudicator_wins_single_is_used_several_are_withheld() -> None:
+    gold = select_gold([
+        ann("b-doc", "ann-01", label="first"), ann("b-doc", "adj-01", "adjudicator", label="decided"),
+        ann("b-doc", "ann-02"),
+        ann("a-doc", "ann-02", label="only"),
+        ann("c-doc", "ann-01"), ann("c-doc", "ann-02"),
+        ann("d-doc", "adj-01", "adjudicator"), ann("d-doc", "adj-02", "adjudicator"),
+    ])
+    assert [(d.id, d.annotation["label"], d.annotators) for d in gold.documents] == [
+        ("a-doc", "only", 1), ("b-doc", "decided", 3)]
+    assert [(w.document_id, w.annotators) for w in gold.withheld] == [("c-doc", 2), ("d-doc", 2)]
+    assert "no adjudicator" in gold.withheld[0].reason and "adjudicators" in gold.withheld[1].reason
+
+
+def test_a_lone_adjudication_is_used() -> None:
+    gold = select_gold([ann("a-doc", "adj-01", "adjudicator")])
+    assert [d.id for d in gold.documents] == ["a-doc"] and gold.withheld == []
+
+
+def test_pseudonyms_follow_document_order_and_never_equal_raw_ids() -> None:
+    gold = select_gold([ann("z-doc", "ann-01"), ann("a-doc", "ann-07"), ann("m-doc", "ann-01")])
+    names = pseudonyms(gold.documents)
+    assert names == {"ann-07": "R1", "ann-01": "R2"}
+    assert not set(names.values()) & set(names)

@@ -1,0 +1,74 @@
+"""The leak scan finds sensitive values in text files and inside compressed Parquet pages."""
+
+from __future__ import annotations
+
+import random
+import string
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from toolkit.release.errors import LeakError
+from toolkit.release.leak import Needles, _trie_pattern, check, scan, values_at
+
+SENSITIVE = {"$.notes": "withhold", "$.annotator": "pseudonymize"}
+NOTE = "The informant is the brigade leader's cousin in Musan\nShe crossed in May 2021 near the third bridge"
+
+
+def needles() -> Needles:
+    found = Needles()
+    found.add({"document": {"text": "Article text."}, "annotator": "ann-04", "notes": NOTE}, SENSITIVE)
+    return found
+
+
+def test_values_at_paths() -> None:
+    data = {"a": {"b": [{"c": 1}, {"c": 2}, {}]}, "n": "x"}
+    assert list(values_at(data, "$.a.b[*].c")) == [1, 2]
+    assert list(values_at(data, "$.n")) == ["x"]
+    assert list(values_at(data, "$.missing.b")) == []
+
+
+def test_needles_are_whole_notes_and_long_lines_not_in_the_text() -> None:
+    found = Needles()
+    found.add({"document": {"text": "He said: the order came on June 21 from Pyongyang."}, "annotator": "ann-04",
+               "notes": "short\nthe order came on June 21 from Pyongyang\nsource B is a relative of the mine manager"},
+              SENSITIVE)
+    assert found.ids == {"ann-04"}
+    assert "source B is a relative of the mine manager" in found.withheld
+    assert "the order came on June 21 from Pyongyang" not in found.withheld  # quotes the public text
+    assert "short" not in found.withheld
+
+
+def test_trie_pattern_matches_exactly_the_words() -> None:
+    rng = random.Random(5)
+    words = {"".join(rng.choice("abé-") for _ in range(rng.randint(1, 6))) for _ in range(300)}
+    pattern = _trie_pattern(words)
+    assert pattern is not None and _trie_pattern([]) is None
+    for _ in range(500):
+        hay = "".join(rng.choice("abé-" + string.digits) for _ in range(rng.randint(0, 12)))
+        assert bool(pattern.search(hay.encode())) == any(w in hay for w in words), hay
+
+
+def test_text_files_and_compressed_parquet_values_are_scanned(tmp_path: Path) -> None:
+    line = NOTE.splitlines()[1]
+    table = pa.table({"title": ["fine", f"prefix {line} suffix"]})
+    pq.write_table(table, tmp_path / "a.parquet", compression="zstd", write_statistics=False)
+    assert line.encode() not in (tmp_path / "a.parquet").read_bytes()  # only decoding can find it
+    (tmp_path / "card.md").write_text("Annotated by ann-04.", encoding="utf-8")
+    (tmp_path / "ok.md").write_text("Annotated by R1; ann-045 and xann-04 are other tokens.", encoding="utf-8")
+    (tmp_path / "schema.json").write_text('{"examples": ["ann-04"]}', encoding="utf-8")
+    findings = scan(tmp_path, ["a.parquet", "card.md", "ok.md", "schema.json"], needles(),
+                    ids_exempt=["schema.json"])
+    assert [(f.file, f.kind) for f in findings] == [("a.parquet", "withheld"), ("card.md", "id")]
+    with pytest.raises(LeakError) as caught:
+        check(tmp_path, ["a.parquet", "card.md"], needles())
+    assert "a.parquet" in str(caught.value) and "card.md" in str(caught.value)
+    assert line not in str(caught.value)  # the message never repeats a note
+
+
+def test_nested_parquet_strings_are_scanned(tmp_path: Path) -> None:
+    table = pa.table({"events": [[{"quote": "x", "spans": [{"q": NOTE}]}]]})
+    pq.write_table(table, tmp_path / "n.parquet", compression="zstd")
+    assert [f.kind for f in scan(tmp_path, ["n.parquet"], needles())] == ["withheld"]

@@ -124,7 +124,7 @@ def _sizes(root: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _rai(schemas: SchemaSet, withheld_values: int, card_input: card.CardInput) -> dict[str, Any]:
+def _rai(withheld_values: int) -> dict[str, Any]:
     return {
         "dataCollection": "Published news articles and reports on labour mobilisation in or from North Korea, "
                           "selected by human-rights researchers; full text stored as annotated, with its SHA-256.",
@@ -156,7 +156,6 @@ def _rai(schemas: SchemaSet, withheld_values: int, card_input: card.CardInput) -
                                         "withheld value or raw id. Article texts may name officials and places.",
         "dataReleaseMaintenancePlan": "Immutable semantic-versioned releases with SHA-256 checksums; corrections "
                                       "and adjudicated documents come as new versions.",
-        "dataCollectionTimeFrame": [card_input.date.isoformat()],
     }
 
 
@@ -211,7 +210,7 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
     snapshot.mkdir()
     for source in sorted(schemas.files.values()):
         shutil.copyfile(source, snapshot / source.name)
-    _write(staging / CODEBOOK, codebook.render(schemas.directory))  # same bytes as the snapshot
+    _write(staging / CODEBOOK, codebook.render(schema_dir))  # from the files the snapshot copies
     public_copies = [f"schema/{p.name}" for p in sorted(schemas.files.values())] + [CODEBOOK]
 
     stats = compute(staging)
@@ -237,7 +236,7 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
         "creator": {"@type": "sc:Organization", "name": "nklabor"},
     }
     column_descriptions = {f"config:{c}": card.CONFIG_ROWS[c] for c in CONFIGS}
-    _write(staging / CROISSANT, croissant.render(meta=meta, rai=_rai(schemas, withheld_values, card_input),
+    _write(staging / CROISSANT, croissant.render(meta=meta, rai=_rai(withheld_values),
                                                  configs=columns.configs, files=files, label_descriptions=labels,
                                                  column_descriptions=column_descriptions))
     _write(staging / checksums.MANIFEST, checksums.render(staging, checksums.release_files(staging)))

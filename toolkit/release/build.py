@@ -54,6 +54,7 @@ class BuildResult:
     previous: Version | None = None
 
     def summary(self) -> str:
+        """What was published, per config and split, and what was withheld (the CLI prints this)."""
         def per_split(config: str) -> str:
             counts = self.rows[config]
             return f"{sum(counts.values())} {config} ({', '.join(f'{s} {counts[s]}' for s in SPLITS)})"

@@ -79,6 +79,7 @@ class ReleaseDiff:
 
     @property
     def empty(self) -> bool:
+        """True when nothing changed."""
         return not any((self.documents_added, self.documents_removed, self.documents_retexted,
                         self.documents_resplit, self.events_added, self.events_removed, self.relabelled,
                         self.edited, self.label_counts))
@@ -92,6 +93,7 @@ class ReleaseDiff:
         return [f"{n} {what}" for n, what in parts if n] or ["no change to documents or events"]
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form (`nklabor release diff --json`)."""
         return {
             "old": self.old, "new": self.new,
             "documents": {"added": self.documents_added, "removed": self.documents_removed,

@@ -40,6 +40,7 @@ class ClassLabel:
     names: tuple[str, ...]
 
     def index(self) -> dict[str, int]:
+        """Class name -> stored index."""
         return {name: i for i, name in enumerate(self.names)}
 
 

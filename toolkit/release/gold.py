@@ -21,6 +21,7 @@ class GoldDocument:
 
     @property
     def id(self) -> str:
+        """The document id."""
         return str(self.annotation["document"]["id"])
 
 

@@ -119,6 +119,8 @@ def _render(node: dict[bytes, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class Finding:
+    """A sensitive value (`withheld`) or raw annotator id (`id`) found in a file; `sample` is what matched."""
+
     file: str
     kind: str
     sample: str

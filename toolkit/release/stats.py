@@ -32,6 +32,7 @@ class Stats:
     published: tuple[date, date] | None = None
 
     def total(self, column: str) -> Counter[str]:
+        """Counts of a label column over all splits."""
         out: Counter[str] = Counter()
         for split in SPLITS:
             out.update(self.labels[column].get(split, Counter()))

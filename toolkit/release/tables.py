@@ -251,6 +251,7 @@ class TableWriter:
         return f"data/{config}/{split}-00000-of-00001.parquet"
 
     def add(self, config: str, split: str, batch: Iterable[dict[str, Any]]) -> None:
+        """Queue rows for one file; full row groups are written as they fill."""
         buffer = self.buffers.setdefault((config, split), [])
         buffer.extend(batch)
         while len(buffer) >= BATCH_ROWS:

@@ -19,6 +19,7 @@ class VerifyResult:
 
     @property
     def ok(self) -> bool:
+        """True when every listed file matches and nothing is unlisted."""
         return not self.problems
 
 

@@ -160,19 +160,29 @@ def _rai(withheld_values: int) -> dict[str, Any]:
     }
 
 
-def _stage(staging: Path, version: Version, sources: list[Path], out: Path, schema_dir: Path | str | None,
-           registry: Path | str | None) -> BuildResult:
-    validation = Validation(sources, schema_dir, registry)
-    schemas = validation.schemas
-    check_sensitivity(schemas)
-    withhold_paths = [p for p, mode in schemas.sensitive_fields.items() if mode == "withhold"]
+@dataclass
+class _Input:
+    """The valid annotations of a build and what the release must know about them."""
+
+    annotations: list[dict[str, Any]]
+    report: Report
+    needles: leak.Needles
+    latest: datetime
+    withheld_values: int
+
+
+def _read_input(validation: Validation, sources: list[Path]) -> _Input:
+    """Stream the annotations through the validator, collecting the leak needles and the latest timestamp.
+    `InvalidInputError` if anything does not validate."""
+    sensitive = validation.schemas.sensitive_fields
+    withhold_paths = [p for p, mode in sensitive.items() if mode == "withhold"]
     needles = leak.Needles()
     annotations: list[dict[str, Any]] = []
     latest: datetime | None = None
     withheld_values = 0
     for annotation in validation.annotations():
         data = annotation.data
-        needles.add(data, schemas.sensitive_fields)
+        needles.add(data, sensitive)
         withheld_values += any(next(leak.values_at(data, p), None) is not None for p in withhold_paths)
         stamp = datetime.fromisoformat(data["annotated_at"]).astimezone(UTC)
         latest = stamp if latest is None or stamp > latest else latest
@@ -186,9 +196,20 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
     for reg in validation.index.registries.values():
         if reg is not None:
             needles.ids.update(reg.roles)
+    return _Input(annotations, report, needles, latest, withheld_values)
 
-    gold = select_gold(annotations)
-    del annotations
+
+def _stage(staging: Path, version: Version, sources: list[Path], out: Path, schema_dir: Path | str | None,
+           registry: Path | str | None) -> BuildResult:
+    """Write the whole release into `staging`; raise on any problem (the caller removes `staging`)."""
+    validation = Validation(sources, schema_dir, registry)
+    schemas = validation.schemas
+    check_sensitivity(schemas)
+    found = _read_input(validation, sources)
+    report, needles, latest, withheld_values = found.report, found.needles, found.latest, found.withheld_values
+
+    gold = select_gold(found.annotations)
+    found.annotations.clear()
     names = pseudonyms(gold.documents)
     earlier = [v for v in published(out) if v < version]
     previous_splits: dict[str, str] = {}

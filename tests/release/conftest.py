@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from toolkit import load_schemas, synthetic
@@ -52,6 +53,15 @@ def write_corpus(folder: Path, annotations: list[dict[str, Any]]) -> Path:
         for annotation in annotations:
             handle.write(json.dumps(annotation, ensure_ascii=False) + "\n")
     return folder
+
+
+def normal(kind: pa.DataType) -> pa.DataType:
+    """The type with list items named `item` (Parquet names them `element` on the way back)."""
+    if pa.types.is_list(kind):
+        return pa.list_(normal(kind.value_type))
+    if pa.types.is_struct(kind):
+        return pa.struct([pa.field(kind.field(i).name, normal(kind.field(i).type)) for i in range(kind.num_fields)])
+    return kind
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from toolkit import load_schemas
 from toolkit.release.card import size_category
 from toolkit.release.verify import verify_release
 
-from .conftest import SEED_RELEASE
-
 SECTIONS = ("## Motivation", "## Composition", "## Collection process", "## Annotation process",
             "## Personal and sensitive information", "## Uses", "## Out-of-scope uses",
             "## Bias, risks and limitations", "## Maintenance", "## Changelog")
@@ -65,23 +63,6 @@ def test_synthetic_release_loads_offline_with_class_names(shared_release: Path, 
                 assert 0 <= value < classes
     assert no_network == []
     assert verify_release(shared_release).ok  # loading wrote nothing into the release
-
-
-def test_checked_in_release_loads_with_class_names(tmp_path: Path, no_network: list[object]) -> None:
-    assert SEED_RELEASE.is_dir(), "releases/v1.0.0 is checked in"
-    ds = load(SEED_RELEASE, "events", tmp_path)
-    labels = load_schemas(SEED_RELEASE / "schema").labels
-    for part in ds.values():
-        assert part.features["mobilization_type"].names == labels["mobilization_type"].names
-        assert part.features["population"].feature.names == labels["population"].names
-        assert part.features["forced_labour_assessment"].names == labels["forced_labour_assessment"].names
-        for row in part:
-            for value, classes in label_ids(row, part.features):
-                assert 0 <= value < classes
-    assert sum(p.num_rows for p in ds.values()) == sum(
-        pq.ParquetFile(p).metadata.num_rows for p in SEED_RELEASE.glob("data/events/*.parquet"))
-    assert verify_release(SEED_RELEASE).ok
-    assert no_network == []
 
 
 def test_front_matter_and_sections(shared_release: Path) -> None:

@@ -13,10 +13,11 @@ from typing import Annotated
 
 import typer
 
-from . import authoring, codebook
+from . import adjudicate, agreement, authoring, codebook
 from .errors import NklaborError, ToolkitEnvironmentError
 from .release.cli import release_app
 from .reporters import REPORTERS
+from .validate import Annotation, Validation
 from .validate import validate as run_validation
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -126,6 +127,74 @@ def span(
         typer.echo(f"error: {file}: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
     typer.echo(json.dumps(found, ensure_ascii=False))
+
+
+class AgreementFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _valid_annotations(paths: list[Path], fmt: str, schema_dir: Path | None,
+                       annotators: Path | None) -> tuple[list[Annotation], Validation]:
+    """Read and validate `paths`; on any finding print the validator's report and exit 1."""
+    validation = Validation(paths, schema_dir, annotators)
+    found = list(validation.annotations())
+    if not validation.report.valid:
+        typer.echo(REPORTERS[fmt](validation.report))
+        raise typer.Exit(EXIT_INVALID)
+    return found, validation
+
+
+@app.command("agreement")
+def agreement_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files and folders, several annotators per document.")],
+    format: Annotated[AgreementFormat, typer.Option("--format", "-f", help="Report format.")] = AgreementFormat.text,
+    min_alpha: Annotated[float | None, typer.Option(
+        "--min-alpha", min=-1.0, max=1.0,
+        help="CI gate: exit 1 when any field's alpha is below this (e.g. 0.67).")] = None,
+    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
+    annotators: Annotated[Path | None, typer.Option(
+        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+) -> None:
+    """Inter-annotator agreement: Krippendorff's alpha per label family, annotator pairs, documents worst first."""
+    with guarded():
+        found, _ = _valid_annotations(paths, format.value, schema_dir, annotators)
+        report = agreement.measure([a.data for a in found], [f"{a.file}:{a.line}" for a in found], min_alpha)
+    if format is AgreementFormat.json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(agreement.render_text(report))
+    raise typer.Exit(EXIT_INVALID if report.gate_failed else EXIT_OK)
+
+
+@app.command("adjudicate")
+def adjudicate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files and folders, several annotators per document.")],
+    out: Annotated[Path, typer.Option(
+        help="Where to write: a folder (one <doc-id>.<adjudicator>.json each), a .jsonl file, or a .json file for "
+             "one document.")],
+    adjudicator: Annotated[str | None, typer.Option(
+        help="Adjudicator id (default: the only one registered with the adjudicator role).")] = None,
+    accept_unanimous: Annotated[bool, typer.Option(
+        "--accept-unanimous", help="Write documents on which the annotators agree on every field as adjudicated.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
+    format: Annotated[AgreementFormat, typer.Option("--format", "-f", help="Summary format.")] = AgreementFormat.text,
+    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
+    annotators: Annotated[Path | None, typer.Option(
+        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+) -> None:
+    """Write an adjudication draft per disputed document: agreed fields filled, disputes listed with who chose what."""
+    with guarded():
+        found, validation = _valid_annotations(paths, format.value, schema_dir, annotators)
+        judge = adjudicate.choose_adjudicator(validation, adjudicator)
+        plan = adjudicate.plan(found, judge, accept_unanimous=accept_unanimous, schemas=validation.schemas)
+        written = adjudicate.write(plan, out, inputs=paths, force=force)
+    if format is AgreementFormat.json:
+        typer.echo(json.dumps({**plan.to_dict(), "written": [str(p) for p in written]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        typer.echo(adjudicate.render_text(plan, written))
 
 
 def main() -> None:

@@ -121,8 +121,12 @@ def _flatten(node: Mapping[str, Any], skip: frozenset[str]) -> dict[str, Any]:
 def _compare(flat: dict[str, dict[str, Any]], base: str, prefix: str) -> list[Dispute]:
     """Disputes among annotators' flattened values (annotator -> {key: value}), keys in the base's order."""
     keys: list[str] = []
-    for values in flat.values():
-        keys.extend(k for k in values if k not in keys)
+    for values in flat.values():  # a key only some annotators set goes right after the key it follows there
+        previous: str | None = None
+        for k in values:
+            if k not in keys:
+                keys.insert(keys.index(previous) + 1 if previous is not None else 0, k)
+            previous = k
     disputes = []
     for key in keys:
         values = {who: values.get(key, ABSENT) for who, values in flat.items()}

@@ -263,3 +263,12 @@ def test_cli_usage_errors() -> None:
     assert result.exit_code == 2 and "no/such/folder" in result.output
     assert runner.invoke(app, ["agreement", str(DATA / "valid"), "--min-alpha", "2"]).exit_code == 2
 
+
+
+def test_shipped_annotations_table() -> None:
+    result = runner.invoke(app, ["agreement", str(ROOT / "annotations")])
+    assert result.exit_code == 0, result.output
+    assert "Documents, worst first" in result.output and "Annotator pairs" in result.output
+    data = json.loads(runner.invoke(app, ["agreement", str(ROOT / "annotations"), "-f", "json"]).output)
+    assert data["documents"]["compared"] >= 2
+    assert data["adjudications_not_counted"] >= 2

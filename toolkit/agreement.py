@@ -455,8 +455,9 @@ def render_text(report: AgreementReport) -> str:
                      "(MASI for sets, span overlap F1 for evidence).")
         lines.append("")
         lines.append("Annotator pairs (mean per-document agreement, documents in common)")
-        cell = 14
-        head = " " * 8 + "".join(a.ljust(cell) for a in report.annotators)
+        label = max(8, *(len(a) + 2 for a in report.annotators))
+        cell = max(14, label)
+        head = " " * label + "".join(a.ljust(cell) for a in report.annotators)
         lines.append(head.rstrip())
         pairs = {(p.a, p.b): p for p in report.pairs}
         for a in report.annotators:
@@ -469,7 +470,7 @@ def render_text(report: AgreementReport) -> str:
                     cells.append("— (0)".ljust(cell))
                 else:
                     cells.append(f"{pair.agreement:.3f} ({pair.documents})".ljust(cell))
-            lines.append((a.ljust(8) + "".join(cells)).rstrip())
+            lines.append((a.ljust(label) + "".join(cells)).rstrip())
         lines.append("")
         lines.append("Documents, worst first")
         id_width = max(len("document"), *(len(d.id) for d in report.documents))

@@ -501,10 +501,11 @@ def write(plan_: Plan, out: Path, *, inputs: Sequence[Path] = (), force: bool = 
 def render_text(plan_: Plan, written: Sequence[Path]) -> str:
     """What was written and what was left alone, one line per document."""
     lines = [f"wrote {p}" for p in written]
+    width = max((len(a.document_id) for a in plan_.adjudications), default=0)
     for a in plan_.adjudications:
         figure = "n/a" if a.agreement is None else f"{a.agreement:.3f}"
         kind = "accepted" if a.final else "draft"
-        lines.append(f"{kind:<9} {a.document_id}  {', '.join(a.annotators)}  agreement {figure}  "
+        lines.append(f"{kind:<9} {a.document_id.ljust(width)}  {', '.join(a.annotators)}  agreement {figure}  "
                      f"{len(a.disputes)} dispute(s)")
     for doc in plan_.unanimous_skipped:
         lines.append(f"unanimous {doc}  (pass --accept-unanimous to write it as adjudicated)")

@@ -56,7 +56,7 @@ def test_gold_documents_are_published_and_others_withheld(shared_build: BuildRes
     for path in release.glob("data/documents/*.parquet"):
         for row in pq.read_table(path, columns=["id", "role", "annotators"]).to_pylist():
             adjudicated[row["id"]] = (row["role"], row["annotators"])
-    assert adjudicated["synthetic-3-0000005"] == (1, 3)  # role index 1 = adjudicator, 3 annotations
+    assert adjudicated["synthetic-3-0000005"] == (1, 2)  # role index 1 = adjudicator; 2 annotators besides
     assert adjudicated["synthetic-3-0000000"] == (0, 1)
 
 

@@ -20,8 +20,8 @@ def test_adjudicator_wins_single_is_used_several_are_withheld() -> None:
         ann("d-doc", "adj-01", "adjudicator"), ann("d-doc", "adj-02", "adjudicator"),
     ])
     assert [(d.id, d.annotation["label"], d.annotators) for d in gold.documents] == [
-        ("a-doc", "only", 1), ("b-doc", "decided", 3)]
-    assert [(w.document_id, w.annotators) for w in gold.withheld] == [("c-doc", 2), ("d-doc", 2)]
+        ("a-doc", "only", 1), ("b-doc", "decided", 2)]  # the adjudicator is not counted as an annotator
+    assert [(w.document_id, w.annotators) for w in gold.withheld] == [("c-doc", 2), ("d-doc", 0)]
     assert "no adjudicator" in gold.withheld[0].reason and "adjudicators" in gold.withheld[1].reason
 
 

@@ -27,6 +27,6 @@ def test_counts_match_a_direct_count(shared_release: Path) -> None:
             for r in table for c in r["coercion"])
     assert "sector" in stats.multi and "status" not in stats.multi
     docs = [r for p in shared_release.glob("data/documents/*.parquet") for r in pq.read_table(p).to_pylist()]
-    assert sum(stats.annotators[s][3] for s in stats.annotators) == sum(1 for d in docs if d["annotators"] == 3) == 2
+    assert sum(stats.annotators[s][2] for s in stats.annotators) == sum(1 for d in docs if d["annotators"] == 2) == 2
     assert stats.published == (min(d["published"] for d in docs), max(d["published"] for d in docs))
     assert sum(stats.total("status").values()) == sum(stats.rows["events"].values())

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..adjudicate import is_draft
+
 
 @dataclass(frozen=True)
 class GoldDocument:
@@ -51,15 +53,21 @@ def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
     withheld: list[Withheld] = []
     for doc_id in sorted(by_doc):
         group = by_doc[doc_id]
+        # An unsettled adjudication draft is not gold yet; only annotators' labels count as annotators.
+        drafts = [a for a in group if a["role"] == "adjudicator" and is_draft(a)]
+        group = [a for a in group if not any(a is d for d in drafts)]
         adjudicated = [a for a in group if a["role"] == "adjudicator"]
-        if len(adjudicated) == 1:
-            documents.append(GoldDocument(adjudicated[0], len(group)))
+        annotators = sum(1 for a in group if a["role"] == "annotator")
+        if drafts and not adjudicated:
+            withheld.append(Withheld(doc_id, annotators, "adjudication draft not yet settled"))
+        elif len(adjudicated) == 1:
+            documents.append(GoldDocument(adjudicated[0], annotators))
         elif len(adjudicated) > 1:
-            withheld.append(Withheld(doc_id, len(group), f"{len(adjudicated)} adjudicators disagree on who decides"))
+            withheld.append(Withheld(doc_id, annotators, f"{len(adjudicated)} adjudicators disagree on who decides"))
         elif len(group) == 1:
             documents.append(GoldDocument(group[0], 1))
         else:
-            withheld.append(Withheld(doc_id, len(group), f"{len(group)} annotators and no adjudicator"))
+            withheld.append(Withheld(doc_id, annotators, f"{annotators} annotators and no adjudicator"))
     return Gold(documents, withheld)
 
 

@@ -40,9 +40,14 @@ def test_events_load_offline_with_class_names(tmp_path: Path, no_network: list[o
     assert no_network == []
 
 
+LATEST = max((p for p in (ROOT / "releases").glob("v*") if p.is_dir()),
+             key=lambda p: tuple(int(x) for x in p.name[1:].split("-")[0].split(".")))
+
+
 def test_parquet_schemas_are_the_declared_ones() -> None:
-    declared = Columns(load_schemas(SEED_RELEASE / "schema")).schemas_by_config
-    files = sorted(SEED_RELEASE.glob("data/*/*.parquet"))
+    """The newest release has exactly the columns the toolkit declares (older ones keep the layout they had)."""
+    declared = Columns(load_schemas(LATEST / "schema")).schemas_by_config
+    files = sorted(LATEST.glob("data/*/*.parquet"))
     assert {p.parent.name for p in files} == set(declared)
     for path in files:
         schema = pq.read_schema(path)
@@ -78,3 +83,23 @@ def test_no_seed_note_is_in_the_release() -> None:
                 blob += json.dumps(pq.read_table(path).to_pylist(), ensure_ascii=False, default=str)
             assert not any(note in blob for note in notes), path
             assert not any(line in blob for line in lines), path
+
+
+def test_latest_release_records_annotators_and_agreement() -> None:
+    rows = [row for path in sorted(LATEST.glob("data/documents/*.parquet"))
+            for row in pq.read_table(path, columns=["annotators", "agreement", "role"]).to_pylist()]
+    adjudicated = [r for r in rows if r["role"] == 1]
+    single = [r for r in rows if r["annotators"] == 1]
+    assert adjudicated and all(r["annotators"] >= 2 and 0 <= r["agreement"] <= 1 for r in adjudicated)
+    assert all(r["agreement"] is None for r in single)
+    assert verify_release(LATEST).ok
+
+
+def test_latest_card_lists_agreement_of_adjudicated_documents() -> None:
+    card = (LATEST / "README.md").read_text(encoding="utf-8")
+    section = card[card.index("### Agreement before adjudication"):card.index("### Withheld until adjudicated")]
+    rows = [r for path in sorted(LATEST.glob("data/documents/*.parquet"))
+            for r in pq.read_table(path, columns=["id", "annotators", "agreement"]).to_pylist() if r["annotators"] > 1]
+    assert rows
+    for row in rows:
+        assert f"| `{row['id']}` | {row['annotators']} | {row['agreement']:.3f} |" in section

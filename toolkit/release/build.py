@@ -221,7 +221,8 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
     columns = Columns(schemas)
     writer = TableWriter(staging / "data", columns)
     for doc in gold.documents:
-        document, events, spans = rows(doc.annotation, doc.annotators, names[doc.annotation["annotator"]], columns)
+        document, events, spans = rows(doc.annotation, doc.annotators, names[doc.annotation["annotator"]], columns,
+                                         doc.agreement)
         split = split_of[doc.id]
         writer.add("documents", split, [document])
         writer.add("events", split, events)
@@ -242,7 +243,8 @@ def _stage(staging: Path, version: Version, sources: list[Path], out: Path, sche
         version=str(version), date=latest.date(), input_annotations=report.records,
         withheld_values=withheld_values, withheld=gold.withheld,
         languages=sorted(stats.documents.get("language", {})) or ["en"],
-        previous=previous.name if previous else None, changes=changes)
+        previous=previous.name if previous else None, changes=changes,
+        agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1})
     _write(staging / CARD, card.render(card_input, stats, columns.configs, _sizes(staging, data_files)))
 
     described = [*data_files, CARD, *public_copies]

@@ -43,6 +43,8 @@ class CardInput:
     languages: list[str]
     previous: str | None
     changes: list[str] = field(default_factory=list)
+    # document id -> (annotators, observed agreement before adjudication) for documents with several annotators
+    agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
 
 
 def size_category(n: int) -> str:
@@ -197,8 +199,17 @@ def render(card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dic
         "A document with one annotation is published as annotated; with several, the adjudicator's annotation is "
         "published.",
         "",
-        "### Withheld until adjudicated", "",
+        "### Agreement before adjudication", "",
     ]
+    if card.agreement:
+        lines += ["Documents with several annotators, published as adjudicated; `agreement` is the observed agreement "
+                  "between the annotators (0-1, mean over annotator pairs and label families, `nklabor agreement`), "
+                  "also in the `documents` config:", ""]
+        lines += _table(["document", "annotators", "agreement"],
+                        [[f"`{doc}`", n, "n/a" if a is None else f"{a:.3f}"] for doc, (n, a) in card.agreement.items()])
+    else:
+        lines.append("None: every published document has a single annotator.")
+    lines += ["", "### Withheld until adjudicated", ""]
     if card.withheld:
         lines.append(f"{len(card.withheld)} document(s) have several annotations and no single adjudication; they "
                      "are left out of this release and will be published once adjudicated:")
@@ -267,8 +278,10 @@ def render(card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dic
         "- Coverage follows outlets' reach and interests (border provinces, Russia and China dispatch), not the "
         "distribution of events.",
         "- Small size: class counts above are low for many labels; some splits can be empty in early releases.",
-        "- Labels reflect one annotator or an adjudicator per document; agreement statistics are not yet "
-        "published.", "",
+        "- Labels reflect one annotator or an adjudicator per document. For adjudicated documents the "
+        "`documents` config records the number of annotators (`annotators`) and their observed agreement before "
+        "adjudication (`agreement`, 0-1, mean over annotator pairs and label families; empty with one annotator; "
+        "see `nklabor agreement`).", "",
         "## Maintenance", "",
         "Releases are immutable: a version is never rebuilt or overwritten, and every file's SHA-256 is in "
         "`checksums.sha256`. Corrections and new documents come as new versions (semantic versioning: a major "

@@ -16,14 +16,15 @@ import pyarrow as pa
 
 _ARROW_VALUES: dict[str, pa.DataType] = {
     "string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "bool": pa.bool_(), "date32": pa.date32(),
+    "float64": pa.float64(),
 }
 _CROISSANT_VALUES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "bool": "sc:Boolean",
-                     "date32": "sc:Date"}
+                     "date32": "sc:Date", "float64": "sc:Float"}
 
 
 @dataclass(frozen=True)
 class Value:
-    """A scalar: `string`, `int32`, `int64`, `bool` or `date32`."""
+    """A scalar: `string`, `int32`, `int64`, `float64`, `bool` or `date32`."""
 
     dtype: str
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..adjudicate import is_draft
+from ..agreement import document_agreement
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class GoldDocument:
 
     annotation: dict[str, Any]
     annotators: int
+    agreement: float | None = None
 
     @property
     def id(self) -> str:
@@ -61,7 +63,8 @@ def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
         if drafts and not adjudicated:
             withheld.append(Withheld(doc_id, annotators, "adjudication draft not yet settled"))
         elif len(adjudicated) == 1:
-            documents.append(GoldDocument(adjudicated[0], annotators))
+            agreement = document_agreement([a for a in group if a["role"] == "annotator"]).get(doc_id)
+            documents.append(GoldDocument(adjudicated[0], annotators, agreement))
         elif len(adjudicated) > 1:
             withheld.append(Withheld(doc_id, annotators, f"{len(adjudicated)} adjudicators disagree on who decides"))
         elif len(group) == 1:

@@ -122,7 +122,8 @@ class Columns:
                 "outlet_type": cl("outlet_type"), "url": Value("string"), "published": Value("date32"),
                 "language": Value("string"), "story_group": Value("string"), "text": Value("string"),
                 "text_sha256": Value("string"), "relevant": Value("bool"), "annotator": Value("string"),
-                "role": cl("role"), "annotators": Value("int32"), "events": List({"id": Value("string"), **self.event}),
+                "role": cl("role"), "annotators": Value("int32"),
+                "agreement": Value("float64"), "events": List({"id": Value("string"), **self.event}),
             },
             "events": {"document_id": Value("string"), "event_id": Value("string"), "annotator": Value("string"),
                        **self.event},
@@ -208,8 +209,10 @@ def event_labels(event: dict[str, Any], features: Columns) -> dict[str, Any]:
 
 
 def rows(annotation: dict[str, Any], annotators: int, pseudonym: str,
-         features: Columns) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The `documents` row, `events` rows and `spans` rows of one gold annotation."""
+         features: Columns, agreement: float | None = None,
+         ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `documents` row, `events` rows and `spans` rows of one gold annotation. `agreement` is the
+    document's observed agreement between its annotators (None with a single annotator)."""
     doc = annotation["document"]
     doc_id = doc["id"]
     labelled = [(event, event_labels(event, features)) for event in annotation["events"]]
@@ -219,7 +222,7 @@ def rows(annotation: dict[str, Any], annotators: int, pseudonym: str,
         "published": _date(doc["published"]), "language": doc["language"], "story_group": doc.get("story_group"),
         "text": doc["text"], "text_sha256": doc["text_sha256"], "relevant": annotation["relevant"],
         "annotator": pseudonym, "role": features.code("role", annotation["role"]), "annotators": annotators,
-        "events": [{"id": event["id"], **labels} for event, labels in labelled],
+        "agreement": agreement, "events": [{"id": event["id"], **labels} for event, labels in labelled],
     }
     events = [{"document_id": doc_id, "event_id": event["id"], "annotator": pseudonym, **labels}
               for event, labels in labelled]

@@ -29,16 +29,6 @@ from pathlib import Path
 from toolkit import synthetic
 
 
-def write_corpus(folder: Path, n: int, seed: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "annotators.json").write_text(json.dumps(synthetic.registry()), encoding="utf-8")
-    path = folder / "corpus.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for annotation in synthetic.annotations(n, seed=seed):
-            handle.write(json.dumps(annotation, ensure_ascii=False) + "\n")
-    return path
-
-
 def run_toolkit(corpus: Path, out: Path) -> None:
     from toolkit.release.build import build_release
 
@@ -98,7 +88,7 @@ def main() -> None:
         return
     for n in args.n:
         with tempfile.TemporaryDirectory() as tmp:
-            corpus = write_corpus(Path(tmp) / "annotations", n, args.seed)
+            corpus = synthetic.write_corpus(Path(tmp) / "annotations", n, args.seed)
             size = corpus.stat().st_size
             results = {kind: measure(kind, corpus, Path(tmp) / f"out-{kind}") for kind in RUNS}
         print(f"corpus: {n} records, {size / 1e6:.1f} MB ({size / n / 1e3:.1f} kB/record)")

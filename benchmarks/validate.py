@@ -21,15 +21,6 @@ from pathlib import Path
 from toolkit import load_schemas, synthetic, validate
 
 
-def write_corpus(folder: Path, n: int, seed: int) -> Path:
-    (folder / "annotators.json").write_text(json.dumps(synthetic.registry()), encoding="utf-8")
-    path = folder / "corpus.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for annotation in synthetic.annotations(n, seed=seed):
-            handle.write(json.dumps(annotation, ensure_ascii=False) + "\n")
-    return path
-
-
 def run_toolkit(path: Path) -> float:
     start = time.perf_counter()
     report = validate([path])
@@ -60,7 +51,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_corpus(Path(tmp), args.n, args.seed)
+        path = synthetic.write_corpus(Path(tmp), args.n, args.seed)
         size = path.stat().st_size
         load_schemas().fast_validator()  # compile once, outside the timing, as a long-lived CI run would
         toolkit = min(run_toolkit(path) for _ in range(args.repeat))

@@ -5,9 +5,11 @@ given seed. Notes carry a recognisable marker (`SENSITIVE-NOTE-...`) so leak sca
 """
 
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from .authoring import SCHEMA_VERSION, text_sha256
@@ -146,3 +148,14 @@ def annotations(n: int, seed: int = 0, per_document: int = 1) -> Iterator[dict[s
     for i in range(n):
         for annotator in ANNOTATORS[:per_document]:
             yield annotation(rng, i, seed, annotator, schemas)
+
+
+def write_corpus(folder: Path, n: int, seed: int = 0) -> Path:
+    """`n` synthetic annotations as `folder/corpus.jsonl` beside an annotators.json; returns the JSONL path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "annotators.json").write_text(json.dumps(registry()), encoding="utf-8")
+    path = folder / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for annotation in annotations(n, seed=seed):
+            handle.write(json.dumps(annotation, ensure_ascii=False) + "\n")
+    return path

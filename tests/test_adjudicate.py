@@ -16,6 +16,7 @@ from toolkit.adjudicate import DRAFT_END, DRAFT_MARKER, adjudicate_document, ali
 from toolkit.authoring import dump
 from toolkit.cli import app
 from toolkit.release.gold import select_gold
+from toolkit.synthetic import write_files
 from toolkit.validate import Annotation
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -59,12 +60,6 @@ def wrap(*items: dict[str, Any]) -> list[Annotation]:
     return [Annotation(f"ann/{a['document']['id']}.{a['annotator']}.json", 1, a) for a in items]
 
 
-def write(folder: Path, annotations: list[dict[str, Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "annotators.json").write_text(REGISTRY, encoding="utf-8")
-    for a in annotations:
-        (folder / f"{a['document']['id']}.{a['annotator']}.json").write_text(dump(a), encoding="utf-8")
-    return folder
 
 
 def test_events_are_aligned_across_orders() -> None:
@@ -103,7 +98,7 @@ def test_draft_lists_each_dispute_with_who_chose_what() -> None:
 
 def test_draft_and_settled_file_round_trip_through_the_validator(tmp_path: Path) -> None:
     a, b = disagreeing()
-    folder = write(tmp_path / "annotations", [a, b])
+    folder = write_files(tmp_path / "annotations", [a, b])
     drafts = tmp_path / "adjudication"
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(drafts)])
     assert result.exit_code == 0, result.output
@@ -133,7 +128,7 @@ def test_draft_and_settled_file_round_trip_through_the_validator(tmp_path: Path)
 def test_unsettled_draft_in_the_tree_is_reported_pending(tmp_path: Path) -> None:
     a, b = disagreeing()
     draft = adjudicate_document(wrap(a, b), "adj-01", now=NOW).annotation
-    folder = write(tmp_path / "annotations", [a, b, draft])
+    folder = write_files(tmp_path / "annotations", [a, b, draft])
     found = plan([Annotation(str(p), 1, json.loads(p.read_text(encoding="utf-8")))
                   for p in sorted(folder.glob("doc-*.json"))], "adj-01")
     assert found.pending == [("doc-a", str(folder / "doc-a.adj-01.json") + ":1")] and not found.adjudications
@@ -145,7 +140,7 @@ def test_unanimous_documents_need_the_flag(tmp_path: Path) -> None:
     same = [variant("ann-01", "doc-a"), variant("ann-02", "doc-a")]
     # ann-02 cites one more span for e1: evidence is merged, not disputed
     same[1]["events"][0]["evidence"].append({"start": 0, "end": 19, "quote": BASE["document"]["text"][0:19]})
-    folder = write(tmp_path / "annotations", same)
+    folder = write_files(tmp_path / "annotations", same)
     out = tmp_path / "gold.json"
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(out)])
     assert result.exit_code == 0 and "unanimous doc-a" in result.output and not out.exists()
@@ -162,7 +157,7 @@ def test_unanimous_documents_need_the_flag(tmp_path: Path) -> None:
 def test_jsonl_and_json_outputs(tmp_path: Path) -> None:
     a, b = disagreeing()
     c, d = (variant("ann-01", "doc-b"), variant("ann-02", "doc-b", e1={"sector": ["mining"]}))
-    folder = write(tmp_path / "annotations", [a, b, c, d])
+    folder = write_files(tmp_path / "annotations", [a, b, c, d])
     jsonl = tmp_path / "drafts.jsonl"
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(jsonl), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -182,14 +177,14 @@ def test_jsonl_and_json_outputs(tmp_path: Path) -> None:
 
 
 def test_drafts_are_not_written_into_the_input_folder(tmp_path: Path) -> None:
-    folder = write(tmp_path / "annotations", list(disagreeing()))
+    folder = write_files(tmp_path / "annotations", list(disagreeing()))
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(folder)])
     assert result.exit_code == 2 and "would be read as adjudications" in result.output
     assert sorted(p.name for p in folder.iterdir()) == ["annotators.json", "doc-a.ann-01.json", "doc-a.ann-02.json"]
 
 
 def test_adjudicator_must_be_registered(tmp_path: Path) -> None:
-    folder = write(tmp_path / "annotations", list(disagreeing()))
+    folder = write_files(tmp_path / "annotations", list(disagreeing()))
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(tmp_path / "o"), "--adjudicator", "ann-01"])
     assert result.exit_code == 2 and "not registered as adjudicator" in result.output
 
@@ -197,7 +192,7 @@ def test_adjudicator_must_be_registered(tmp_path: Path) -> None:
 def test_invalid_input_is_refused_with_the_validator_report(tmp_path: Path) -> None:
     a, b = disagreeing()
     b["events"][0]["evidence"][0]["start"] += 1
-    folder = write(tmp_path / "annotations", [a, b])
+    folder = write_files(tmp_path / "annotations", [a, b])
     result = runner.invoke(app, ["adjudicate", str(folder), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "[span.quote-mismatch]" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()

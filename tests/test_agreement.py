@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from toolkit import agreement, synthetic
 from toolkit.agreement import alpha, document_agreement, document_labels, masi_distance, measure, span_f1
-from toolkit.authoring import dump
 from toolkit.cli import app
+from toolkit.synthetic import write_files
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,12 +41,6 @@ def unrelated(annotator: str, doc_id: str) -> dict[str, Any]:
     return out
 
 
-def write(folder: Path, annotations: list[dict[str, Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "annotators.json").write_text(REGISTRY, encoding="utf-8")
-    for a in annotations:
-        (folder / f"{a['document']['id']}.{a['annotator']}.json").write_text(dump(a), encoding="utf-8")
-    return folder
 
 
 # --- alpha ------------------------------------------------------------------------------------------------------
@@ -224,7 +218,7 @@ def test_worst_document_first_and_pairs() -> None:
 
 
 def test_cli_gate_fails_below_threshold(tmp_path: Path) -> None:
-    folder = write(tmp_path / "ann", swapped())
+    folder = write_files(tmp_path / "ann", swapped())
     result = runner.invoke(app, ["agreement", str(folder), "--min-alpha", "0.67"])
     assert result.exit_code == 1, result.output
     assert "gate failed" in result.output and "population alpha -0.750" in result.output
@@ -234,7 +228,7 @@ def test_cli_gate_fails_below_threshold(tmp_path: Path) -> None:
 
 
 def test_cli_gate_passes_on_agreement(tmp_path: Path) -> None:
-    folder = write(tmp_path / "ann", [variant("ann-01", "doc-a"), variant("ann-02", "doc-a"),
+    folder = write_files(tmp_path / "ann", [variant("ann-01", "doc-a"), variant("ann-02", "doc-a"),
                                       unrelated("ann-01", "doc-b"), unrelated("ann-02", "doc-b")])
     result = runner.invoke(app, ["agreement", str(folder), "--min-alpha", "0.9", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -245,7 +239,7 @@ def test_cli_gate_passes_on_agreement(tmp_path: Path) -> None:
 
 
 def test_cli_gate_without_any_comparison_fails(tmp_path: Path) -> None:
-    folder = write(tmp_path / "ann", [variant("ann-01", "doc-a")])
+    folder = write_files(tmp_path / "ann", [variant("ann-01", "doc-a")])
     result = runner.invoke(app, ["agreement", str(folder), "--min-alpha", "0.5"])
     assert result.exit_code == 1
     assert "no document has two or more annotators" in result.output

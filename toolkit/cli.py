@@ -22,6 +22,11 @@ from .validate import validate as run_validation
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
+# Options shared by every command that reads annotations.
+SchemaDirOption = Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")]
+RegistryOption = Annotated[Path | None, typer.Option(
+    help="Annotator registry (default: the nearest annotators.json above each file).")]
+
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(release_app, name="release")
 
@@ -49,9 +54,8 @@ def guarded() -> Iterator[None]:
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Annotation files (.json, .jsonl) and folders.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
-    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
-    annotators: Annotated[Path | None, typer.Option(
-        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+    schema_dir: SchemaDirOption = None,
+    annotators: RegistryOption = None,
 ) -> None:
     """Validate annotations and report every finding at once."""
     with guarded():
@@ -152,9 +156,8 @@ def agreement_cmd(
     min_alpha: Annotated[float | None, typer.Option(
         "--min-alpha", min=-1.0, max=1.0,
         help="CI gate: exit 1 when any field's alpha is below this (e.g. 0.67).")] = None,
-    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
-    annotators: Annotated[Path | None, typer.Option(
-        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+    schema_dir: SchemaDirOption = None,
+    annotators: RegistryOption = None,
 ) -> None:
     """Inter-annotator agreement: Krippendorff's alpha per label family, annotator pairs, documents worst first."""
     with guarded():
@@ -180,9 +183,8 @@ def adjudicate_cmd(
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
     format: Annotated[AgreementFormat, typer.Option("--format", "-f", help="Summary format.")] = AgreementFormat.text,
-    schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
-    annotators: Annotated[Path | None, typer.Option(
-        help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+    schema_dir: SchemaDirOption = None,
+    annotators: RegistryOption = None,
 ) -> None:
     """Write an adjudication draft per disputed document: agreed fields filled, disputes listed with who chose what."""
     with guarded():

@@ -159,3 +159,14 @@ def write_corpus(folder: Path, n: int, seed: int = 0) -> Path:
         for annotation in annotations(n, seed=seed):
             handle.write(json.dumps(annotation, ensure_ascii=False) + "\n")
     return path
+
+
+def write_files(folder: Path, items: list[dict[str, Any]]) -> Path:
+    """Annotations as `<doc-id>.<annotator>.json` files beside an annotators.json; returns the folder."""
+    from .authoring import dump
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "annotators.json").write_text(json.dumps(registry()), encoding="utf-8")
+    for item in items:
+        (folder / f"{item['document']['id']}.{item['annotator']}.json").write_text(dump(item), encoding="utf-8")
+    return folder

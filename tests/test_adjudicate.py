@@ -21,7 +21,6 @@ from toolkit.validate import Annotation
 
 DATA = Path(__file__).resolve().parent / "data"
 BASE = json.loads((DATA / "valid" / "komdok-excerpt.json").read_text(encoding="utf-8"))
-REGISTRY = (DATA / "annotators.json").read_text(encoding="utf-8")
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 runner = CliRunner()
 

@@ -18,7 +18,6 @@ from toolkit.synthetic import write_files
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
 BASE = json.loads((DATA / "valid" / "komdok-excerpt.json").read_text(encoding="utf-8"))
-REGISTRY = (DATA / "annotators.json").read_text(encoding="utf-8")
 runner = CliRunner()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -121,6 +122,32 @@ def test_invalid_input_builds_nothing(corpus: Path, tmp_path: Path) -> None:
     assert caught.value.exit_code == 1
     assert [(i.line, i.code) for i in caught.value.report.issues] == [(3, "schema.enum")]
     assert os.listdir(out) == [".v1.0.0.lock"]
+
+
+@pytest.mark.parametrize("fault", ["null-line", "float-span"])
+def test_a_null_record_or_a_float_offset_builds_nothing(corpus: Path, tmp_path: Path, fault: str) -> None:
+    lines = (corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    if fault == "null-line":
+        lines.insert(1, "null")
+        expected = [(2, "record.not-object")]
+    else:
+        broken = json.loads(lines[2])
+        span = broken["events"][0]["evidence"][0]
+        span["start"], span["end"] = 0.0, float(len(span["quote"]))  # offsets as floats, quote now wrong
+        lines[2] = json.dumps(broken)
+        expected = [(3, "json.float-for-integer"), (3, "json.float-for-integer"), (3, "span.quote-mismatch")]
+    (corpus / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "releases"
+    with pytest.raises(InvalidInputError) as caught:
+        build_release("1.0.0", corpus, out)
+    assert sorted((i.line, i.code) for i in caught.value.report.issues) == expected
+    assert os.listdir(out) == [".v1.0.0.lock"]
+
+
+def test_a_published_release_has_the_modes_of_a_checkout(shared_release: Path) -> None:
+    assert stat.S_IMODE(shared_release.stat().st_mode) == 0o755
+    for path in shared_release.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
 
 
 def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:

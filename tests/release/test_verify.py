@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import UsageError
+from toolkit.release.checksums import sha256_file
 from toolkit.release.verify import verify_release
 
 
@@ -30,7 +31,24 @@ def test_a_tampered_parquet_file_is_caught(release: Path) -> None:
     path.write_bytes(bytes(data))
     result = verify_release(release)
     assert not result.ok
-    assert [p.split(":")[0] for p in result.problems] == ["data/events/train-00000-of-00001.parquet"]
+    rel = "data/events/train-00000-of-00001.parquet"
+    assert len(result.problems) == 2
+    assert result.problems[0].startswith(f"{rel}: sha256 ")
+    assert result.problems[1].startswith(f"croissant.json: {rel}: sha256 ")
+
+
+def test_a_file_edited_with_its_manifest_line_is_caught_by_croissant(release: Path) -> None:
+    rel = "data/events/train-00000-of-00001.parquet"
+    path = release / rel
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    manifest = release / "checksums.sha256"
+    lines = [f"{sha256_file(path)}  {rel}" if line.endswith(f"  {rel}") else line
+             for line in manifest.read_text(encoding="utf-8").splitlines()]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = verify_release(release).problems
+    assert len(problems) == 1 and problems[0].startswith(f"croissant.json: {rel}: sha256 ")
 
 
 def test_missing_and_unlisted_files_are_caught(release: Path) -> None:

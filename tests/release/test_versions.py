@@ -18,7 +18,8 @@ def test_semver_is_accepted(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["../x", "/etc", "1.0", "1", "v1.0.0/..", "1.0.0/../../etc", "01.0.0", "1.0.0+build",
                                   "1.0.0-", "", "v", "1.0.0 ", " 1.0.0", "1.0.0\n", "1..0", "1.0.0-rc..1", "x" * 200,
-                                  "vv1.0.0", "1.0.0-01"])
+                                  "vv1.0.0", "1.0.0-01", "1\u0660.0.0", "1.2.3-1\u0661", "\uff11.0.0",
+                                  "1.0.\u0663"])
 def test_anything_else_is_refused(text: str) -> None:
     with pytest.raises(UsageError, match="not a release version"):
         parse_version(text)

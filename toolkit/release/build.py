@@ -23,6 +23,7 @@ from filelock import FileLock, Timeout
 
 from .. import codebook
 from ..errors import UsageError
+from ..reading import DEFAULT_MAX_RECORD_BYTES
 from ..report import Report
 from ..schemas import SchemaSet
 from ..validate import Validation
@@ -89,6 +90,16 @@ def _pause_for_tests() -> None:
     deadline = time.monotonic() + PAUSE_LIMIT
     while Path(marker).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def _publishable_modes(root: Path) -> None:
+    """Folders 0755 and files 0644, as git checks them out (`mkdtemp` made the staging folder 0700)."""
+    os.chmod(root, 0o755)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -200,9 +211,9 @@ def _read_input(validation: Validation, sources: list[Path]) -> _Input:
 
 
 def _stage(staging: Path, version: Version, sources: list[Path], out: Path, schema_dir: Path | str | None,
-           registry: Path | str | None) -> BuildResult:
+           registry: Path | str | None, max_record_bytes: int) -> BuildResult:
     """Write the whole release into `staging`; raise on any problem (the caller removes `staging`)."""
-    validation = Validation(sources, schema_dir, registry)
+    validation = Validation(sources, schema_dir, registry, max_record_bytes=max_record_bytes)
     schemas = validation.schemas
     check_sensitivity(schemas)
     found = _read_input(validation, sources)
@@ -277,7 +288,8 @@ def _remove_stale(out: Path, version: Version) -> None:
 
 def build_release(version: str, source: Path | str | Iterable[Path | str] = "annotations",
                   out: Path | str = "releases", *, schema_dir: Path | str | None = None,
-                  registry: Path | str | None = None) -> BuildResult:
+                  registry: Path | str | None = None,
+                  max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> BuildResult:
     """Build and publish `out/v<version>/` from the annotations in `source` (files or folders).
 
     Raises `UsageError` for a bad version (exit 2), `ReleaseExistsError` if it is published (exit 2),
@@ -305,8 +317,9 @@ def build_release(version: str, source: Path | str | Iterable[Path | str] = "ann
         _remove_stale(out, parsed)
         staging = Path(tempfile.mkdtemp(prefix=f".{parsed.name}.tmp-", dir=out))
         try:
-            result = _stage(staging, parsed, sources, out, schema_dir, registry)
+            result = _stage(staging, parsed, sources, out, schema_dir, registry, max_record_bytes)
             _pause_for_tests()
+            _publishable_modes(staging)
             _fsync_tree(staging)
             if target.exists() or target.is_symlink():
                 raise ReleaseExistsError(f"{target}: appeared during the build; not overwritten")

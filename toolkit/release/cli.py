@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..reading import DEFAULT_MAX_RECORD_BYTES
 from ..reporters import REPORTERS
 from .versions import release_dir
 
@@ -26,6 +27,9 @@ def build(
     schema_dir: Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")] = None,
     annotators: Annotated[Path | None, typer.Option(
         help="Annotator registry (default: the nearest annotators.json above each file).")] = None,
+    max_record_bytes: Annotated[int, typer.Option(
+        "--max-record-bytes", min=1, help="Largest record read; a larger one is a record.too-large finding.")
+    ] = DEFAULT_MAX_RECORD_BYTES,
 ) -> None:
     """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
     from ..cli import guarded
@@ -35,7 +39,7 @@ def build(
     with guarded():
         try:
             result = build_release(version, source or [Path("annotations")], out, schema_dir=schema_dir,
-                                   registry=annotators)
+                                   registry=annotators, max_record_bytes=max_record_bytes)
         except InvalidInputError as exc:
             typer.echo(REPORTERS["text"](exc.report))
             raise

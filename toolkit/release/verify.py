@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from . import checksums
+
+CROISSANT = "croissant.json"
 
 
 @dataclass
@@ -48,4 +52,30 @@ def verify_release(release: Path) -> VerifyResult:
             result.problems.append(f"{rel}: sha256 {actual} != {digest} in {checksums.MANIFEST}")
     for rel in sorted(present - set(expected)):
         result.problems.append(f"{rel}: not listed in {checksums.MANIFEST}")
+    if CROISSANT in present:
+        result.problems.extend(_croissant_problems(release))
     return result
+
+
+def _croissant_problems(release: Path) -> list[str]:
+    """`croissant.json` declares a SHA-256 per file too: a file edited together with its manifest line still
+    disagrees with it."""
+    try:
+        doc = json.loads((release / CROISSANT).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return [f"{CROISSANT}: unreadable: {exc}"]
+    problems: list[str] = []
+    objects: list[Any] = doc.get("distribution", []) if isinstance(doc, dict) else []
+    for item in objects:
+        if not isinstance(item, dict) or item.get("@type") != "cr:FileObject":
+            continue
+        rel, declared = item.get("contentUrl"), item.get("sha256")
+        if not isinstance(rel, str) or not isinstance(declared, str):
+            problems.append(f"{CROISSANT}: a FileObject without contentUrl or sha256")
+            continue
+        path = release / rel
+        if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.is_file() or path.is_symlink():
+            problems.append(f"{CROISSANT}: {rel}: missing")
+        elif (actual := checksums.sha256_file(path)) != declared:
+            problems.append(f"{CROISSANT}: {rel}: sha256 {actual} != {declared} declared there")
+    return problems

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-_IDENT = r"(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)"
-SEMVER = re.compile(rf"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-({_IDENT}(?:\.{_IDENT})*))?")
+# ASCII only: `\d` would also take Arabic-Indic and other Unicode digits (and int() reads them).
+_IDENT = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+SEMVER = re.compile(rf"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-({_IDENT}(?:\.{_IDENT})*))?", re.ASCII)
 MAX_LENGTH = 64
 
 
@@ -36,7 +37,7 @@ class Version:
 
     def key(self) -> tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]:
         """Semver precedence: a pre-release sorts before its release; numeric identifiers before others."""
-        pre = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
+        pre = tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in self.prerelease)
         return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, pre)
 
     def __lt__(self, other: Version) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,7 @@ def test_jsonl_and_json_outputs(tmp_path: Path) -> None:
     assert sector["values"] == {"ann-01": ["construction"], "ann-02": ["mining"]} and sector["draft_keeps"] == "ann-01"
     assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 2
     assert validate([jsonl], registry=folder / "annotators.json").issues == []
+    assert stat.S_IMODE(jsonl.stat().st_mode) == 0o644  # as a checkout has it, not mkstemp's 0600
 
     one = runner.invoke(app, ["adjudicate", str(folder), "--out", str(tmp_path / "one.json")])
     assert one.exit_code == 2 and "a .json file holds one" in one.output

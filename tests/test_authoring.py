@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,56 @@ def test_find_span_rejects_empty_quote() -> None:
 
 def test_normalise_text() -> None:
     assert normalise_text("a\r\nb\rc\u0065\u0301") == "a\nb\nc\u00e9"
+
+
+@pytest.mark.parametrize(("options", "flag"), [
+    (["--id", "../../x"], "--id"),
+    (["--id", "two words"], "--id"),
+    (["--id", "Upper-Case"], "--id"),
+    (["--published", "2025-02-30"], "--published"),
+    (["--published", "February 2025"], "--published"),
+    (["--outlet-type", "tabloid"], "--outlet-type"),
+    (["--annotator", "ann-77"], "--annotator"),
+    (["--annotator", "Kim Young-hee"], "--annotator"),
+    (["--url", "not a url"], "--url"),
+])
+def test_new_checks_every_option_before_writing_anything(tmp_path: Path, options: list[str], flag: str) -> None:
+    (tmp_path / "annotators.json").write_text((DATA / "annotators.json").read_text(encoding="utf-8"))
+    article = tmp_path / "article.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    args = {"--id": "asiapress-2025-musan", "--outlet": "ASIAPRESS", "--url": "https://www.asiapress.org/x/",
+            "--published": "2025-02-20", "--annotator": "ann-01"}
+    args.update(dict(zip(options[::2], options[1::2], strict=True)))
+    flat = [item for pair in args.items() for item in pair]
+    result = runner.invoke(app, ["new", str(article), *flat], catch_exceptions=False,
+                           env={"PWD": str(tmp_path)})
+    assert result.exit_code == 2, result.output
+    assert f"error: {flag}: " in result.output and "nothing written" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_new_refuses_an_id_that_is_a_path_even_with_an_out_file(tmp_path: Path) -> None:
+    _, result = new(tmp_path, "--id", "../../escape")  # a later --id wins in typer
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert not list(tmp_path.parent.parent.glob("escape*"))
+
+
+def test_new_refuses_a_text_that_differs_from_another_annotators(tmp_path: Path) -> None:
+    _, first = new(tmp_path, "--out", str(tmp_path / "asiapress-2025-musan.ann-01.json"))
+    assert first.exit_code == 0  # type: ignore[attr-defined]
+    other = tmp_path / "asiapress-2025-musan.ann-02.json"
+    article = tmp_path / "article.txt"
+    article.write_bytes((ARTICLE + "An edit.\r\n").encode("utf-8"))
+    result = runner.invoke(app, ["new", str(article), "--id", "asiapress-2025-musan", "--outlet", "ASIAPRESS",
+                                 "--url", "https://www.asiapress.org/example/", "--published", "2025-02-20",
+                                 "--annotator", "ann-02", "--out", str(other)])
+    assert result.exit_code == 2 and "ARTICLE: differs from the text of" in result.output
+    assert not other.exists()
+
+
+def test_written_files_have_the_mode_of_a_checkout(tmp_path: Path) -> None:
+    out, result = new(tmp_path)
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

@@ -32,7 +32,7 @@ from typing import Any
 
 from . import semantic, structural
 from .agreement import document_agreement, masi_distance
-from .authoring import dump, write_new
+from .authoring import ExistsError, dump, write_new
 from .errors import NklaborError, UsageError
 from .schemas import ROOT, SchemaSet, load_schemas
 from .validate import Annotation, Validation
@@ -492,7 +492,7 @@ def write(plan_: Plan, out: Path, *, inputs: Sequence[Path] = (), force: bool = 
     if not force:
         existing = [str(p) for p, _ in targets if p.exists()]
         if existing:
-            raise UsageError(f"{', '.join(existing)}: already exists (use --force to replace)")
+            raise ExistsError(f"{', '.join(existing)}: already exists")
     for path, content in targets:
         write_new(path, content, overwrite=True)
     return [p for p, _ in targets]

@@ -7,14 +7,20 @@ import json
 import os
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import semantic, structural
+from .crossfile import load_registry
+from .discovery import REGISTRY_NAME
 from .errors import ToolkitEnvironmentError, UsageError
 from .reading import iter_records
+from .schemas import SchemaSet, load_schemas
 
 SCHEMA_VERSION = "1.0"
+FILE_MODE = 0o644
 
 
 def normalise_text(raw: str) -> str:
@@ -62,18 +68,117 @@ def skeleton(text: str, *, doc_id: str, outlet: str, outlet_type: str, url: str,
     }
 
 
+class OptionsError(UsageError):
+    """Inputs of a new annotation that cannot make a valid file; `faults` maps each field to what is wrong."""
+
+    def __init__(self, faults: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {why}" for name, why in faults))
+        self.faults = faults
+
+
+@dataclass(frozen=True)
+class NewAnnotation:
+    """A checked skeleton and where it is to be written."""
+
+    path: Path
+    annotation: dict[str, Any]
+
+
+def default_path(doc_id: str, annotator: str, folder: Path = Path("annotations")) -> Path:
+    """Where an annotator's annotation of a document lives: `<folder>/<doc-id>.<annotator>.json`."""
+    return folder / f"{doc_id}.{annotator}.json"
+
+
+def plan_new(text: str, *, doc_id: str, outlet: str, outlet_type: str, url: str, published: str,
+             title: str | None, language: str, annotator: str, out: Path | None = None,
+             registry: Path | None = None, overwrite: bool = False, schemas: SchemaSet | None = None,
+             now: datetime | None = None) -> NewAnnotation:
+    """Check every input of a new annotation before anything is written, and build it.
+
+    Raises `OptionsError` listing every fault: an id that is not a slug (so never a path), a bad date, URL,
+    outlet type or language, an annotator id that is not a pseudonym or is not registered as annotator in the
+    registry that governs the target folder (or `registry`), a target that exists (unless `overwrite`), or a
+    text that differs
+    from the one another annotation of the document in that folder carries.
+    """
+    schemas = schemas or load_schemas()
+    faults: list[tuple[str, str]] = []
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
+    annotation = skeleton(text, doc_id=doc_id, outlet=outlet, outlet_type=outlet_type, url=url,
+                          published=published, title=title or first_line[:200], language=language,
+                          annotator=annotator, now=now)
+    reported: set[str] = set()
+    # The schema's own patterns decide: the document id is a slug, so it can never be a path.
+    for finding in structural.check(annotation, schemas) + semantic.check(annotation):
+        name = finding.path.removeprefix("$.")
+        if name not in reported:
+            reported.add(name)
+            faults.append((name, finding.message))
+    target = out or default_path(doc_id if "document.id" not in reported else "invalid", annotator)
+    if "annotator" not in reported:
+        fault = _registration_fault(annotator, target, registry, schemas)
+        if fault:
+            faults.append(("annotator", fault))
+    if (target.exists() or target.is_symlink()) and not overwrite:
+        faults.append(("out", f"{target} already exists"))
+    if "document.id" not in reported:
+        faults.extend(_text_conflicts(target.parent, doc_id, annotation["document"]["text_sha256"], target))
+    if faults:
+        raise OptionsError(faults)
+    return NewAnnotation(target, annotation)
+
+
+def _registration_fault(annotator: str, target: Path, registry: Path | None, schemas: SchemaSet) -> str | None:
+    folder = target.parent.resolve()
+    file = registry if registry is not None else next(
+        (c / REGISTRY_NAME for c in (folder, *folder.parents) if os.path.lexists(c / REGISTRY_NAME)), None)
+    if file is None:
+        return f"no {REGISTRY_NAME} in {target.parent} or above: register {annotator} there first"
+    found = load_registry(file, schemas)
+    if not found.read or found.issues:
+        first = found.issues[0] if found.issues else None
+        return f"{file} cannot be used: {first.message if first else 'unreadable'}"
+    if annotator not in found.roles:
+        return f"{annotator!r} is not registered in {file}"
+    if "annotator" not in found.roles[annotator]:
+        return f"{annotator!r} is not registered as annotator in {file}"
+    return None
+
+
+def _text_conflicts(folder: Path, doc_id: str, digest: str, target: Path) -> list[tuple[str, str]]:
+    """Other annotations of the document in `folder` (named `<doc-id>.<annotator>.json`) whose text differs:
+    the new file would conflict with them."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(folder.glob(f"{doc_id}.*.json")) if folder.is_dir() else []:
+        if path.resolve() == target.resolve() or path.is_symlink():
+            continue
+        for record in iter_records(path):
+            doc = record.data.get("document") if record.ok and isinstance(record.data, dict) else None
+            theirs = doc.get("text_sha256") if isinstance(doc, dict) else None
+            if isinstance(theirs, str) and theirs != digest:
+                out.append(("document.text", f"differs from the text of {path} (SHA-256 {theirs[:12]}…, this "
+                                             f"one {digest[:12]}…); annotate the same text"))
+    return out
+
+
 def dump(annotation: dict[str, Any]) -> str:
     """The canonical on-disk form of an annotation: UTF-8, 2-space indent, key order kept."""
     return json.dumps(annotation, ensure_ascii=False, indent=2) + "\n"
 
 
+class ExistsError(UsageError):
+    """The file to write exists and replacing it was not asked for."""
+
+
 def write_new(path: Path, content: str, overwrite: bool = False) -> None:
-    """Write `content` to `path` atomically; refuse to replace an existing file unless `overwrite`."""
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path}: already exists (use --force to replace it)")
+    """Write `content` to `path` atomically (mode 0644, like a checked-out file); refuse to replace an existing
+    file unless `overwrite` (`ExistsError`)."""
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise ExistsError(f"{path}: already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
         os.replace(tmp, path)
@@ -100,8 +205,15 @@ def document_text(path: Path) -> str:
     raise UsageError(f"{path}: empty")
 
 
-class QuoteError(Exception):
-    """The quote is absent from the text, or occurs more than once without --occurrence."""
+class QuoteError(UsageError):
+    """The quote is absent from the text, or occurs more than once and no occurrence was chosen. `occurrences`
+    is how often it occurs."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, occurrences: int = 0) -> None:
+        super().__init__(message)
+        self.occurrences = occurrences
 
 
 def find_span(text: str, quote: str, occurrence: int | None = None) -> dict[str, Any]:
@@ -124,5 +236,5 @@ def find_span(text: str, quote: str, occurrence: int | None = None) -> dict[str,
     elif 1 <= occurrence <= len(starts):
         start = starts[occurrence - 1]
     else:
-        raise QuoteError(f"--occurrence {occurrence}: the quote occurs {len(starts)} time(s)")
+        raise QuoteError(f"occurrence {occurrence}: the quote occurs {len(starts)} time(s)", len(starts))
     return {"start": start, "end": start + len(quote), "quote": quote}

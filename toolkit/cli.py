@@ -14,7 +14,9 @@ from typing import Annotated
 import typer
 
 from . import adjudicate, agreement, authoring, codebook
+from .authoring import ExistsError
 from .errors import NklaborError, ToolkitEnvironmentError
+from .reading import DEFAULT_MAX_RECORD_BYTES
 from .release.cli import release_app
 from .reporters import REPORTERS
 from .validate import Annotation, Validation
@@ -26,6 +28,9 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 SchemaDirOption = Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")]
 RegistryOption = Annotated[Path | None, typer.Option(
     help="Annotator registry (default: the nearest annotators.json above each file).")]
+MaxRecordOption = Annotated[int, typer.Option(
+    "--max-record-bytes", min=1,
+    help="Largest record read (a .json file or a JSONL line); a larger one is a record.too-large finding.")]
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(release_app, name="release")
@@ -42,6 +47,9 @@ def guarded() -> Iterator[None]:
     """Turn the toolkit's exceptions into a one-line message on stderr and the matching exit code."""
     try:
         yield
+    except ExistsError as exc:
+        typer.echo(f"error: {exc} (use --force to replace it)", err=True)
+        raise typer.Exit(exc.exit_code) from None
     except NklaborError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
@@ -56,10 +64,11 @@ def validate(
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     schema_dir: SchemaDirOption = None,
     annotators: RegistryOption = None,
+    max_record_bytes: MaxRecordOption = DEFAULT_MAX_RECORD_BYTES,
 ) -> None:
     """Validate annotations and report every finding at once."""
     with guarded():
-        report = run_validation(paths, schema_dir=schema_dir, registry=annotators)
+        report = run_validation(paths, schema_dir=schema_dir, registry=annotators, max_record_bytes=max_record_bytes)
     out = REPORTERS[format.value](report)
     if out:
         typer.echo(out)
@@ -86,6 +95,13 @@ def codebook_cmd(
     typer.echo(f"wrote {out}")
 
 
+# How `nklabor new` names the field behind each of its options in a fault.
+NEW_OPTIONS = {"document.id": "--id", "document.outlet": "--outlet", "document.outlet_type": "--outlet-type",
+               "document.url": "--url", "document.published": "--published", "document.title": "--title",
+               "document.language": "--language", "annotator": "--annotator", "out": "--out",
+               "document.text": "ARTICLE"}
+
+
 @app.command()
 def new(
     article: Annotated[Path, typer.Argument(help="The article as a UTF-8 text file.")],
@@ -98,22 +114,23 @@ def new(
     language: Annotated[str, typer.Option(help="BCP 47 language tag.")] = "en",
     annotator: Annotated[str, typer.Option(help="Your pseudonymous id, e.g. ann-03.")] = "ann-01",
     out: Annotated[Path | None, typer.Option(help="Output file (default: annotations/<id>.<annotator>.json).")] = None,
+    annotators: RegistryOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write a skeleton annotation: text, hash and no events yet, valid from the start."""
     with guarded():
         text = authoring.read_article(article)
-        first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
-        annotation = authoring.skeleton(text, doc_id=doc_id, outlet=outlet, outlet_type=outlet_type, url=url,
-                                        published=published, title=title or first_line[:200], language=language,
-                                        annotator=annotator)
-        target = out or Path("annotations") / f"{doc_id}.{annotator}.json"
-        authoring.write_new(target, authoring.dump(annotation), overwrite=force)
-        report = run_validation([target])
-    typer.echo(f"wrote {target}")
-    if not report.valid:
-        typer.echo(REPORTERS["text"](report))
-        raise typer.Exit(EXIT_INVALID)
+        try:
+            planned = authoring.plan_new(text, doc_id=doc_id, outlet=outlet, outlet_type=outlet_type, url=url,
+                                         published=published, title=title, language=language,
+                                         annotator=annotator, out=out, registry=annotators, overwrite=force)
+        except authoring.OptionsError as exc:
+            for name, why in exc.faults:
+                typer.echo(f"error: {NEW_OPTIONS.get(name, name)}: {why}", err=True)
+            typer.echo("nothing written", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        authoring.write_new(planned.path, authoring.dump(planned.annotation), overwrite=force)
+    typer.echo(f"wrote {planned.path}")
 
 
 @app.command()
@@ -125,11 +142,11 @@ def span(
     """Print the {start, end, quote} span of a quote in the document text."""
     with guarded():
         text = authoring.document_text(file)
-    try:
-        found = authoring.find_span(text, quote, occurrence)
-    except authoring.QuoteError as exc:
-        typer.echo(f"error: {file}: {exc}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        try:
+            found = authoring.find_span(text, quote, occurrence)
+        except authoring.QuoteError as exc:
+            hint = " (--occurrence N)" if exc.occurrences > 1 else ""
+            raise authoring.QuoteError(f"{file}: {exc}{hint}", exc.occurrences) from None
     typer.echo(json.dumps(found, ensure_ascii=False))
 
 

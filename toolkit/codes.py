@@ -17,8 +17,12 @@ class Code:
 _ENTRIES: list[tuple[str, str, str]] = [
     # files and paths
     ("path.symlink", "file", "A symbolic link: reported, never followed."),
-    ("path.case-collision", "file", "Two file names in one folder differ only by case; they collide on some systems."),
+    ("path.case-collision", "file",
+     "Two file names in one folder differ only by case or by Unicode normalisation (NFC/NFD); they collide on "
+     "some systems."),
+    ("path.not-regular-file", "file", "A FIFO, socket or device named like an annotation: reported, never opened."),
     ("file.empty", "file", "The file has no content."),
+    ("record.too-large", "file", "One record (a .json file, or a JSONL line) is larger than the per-record cap."),
     ("encoding.bom", "encoding", "The file starts with a byte-order mark; save it as UTF-8 without BOM."),
     ("encoding.utf16", "encoding", "The file is UTF-16 (or has NUL bytes); save it as UTF-8."),
     ("encoding.invalid-utf8", "encoding", "Bytes that are not UTF-8 (often CP1252 quotes or a Latin-1 file)."),
@@ -31,7 +35,10 @@ _ENTRIES: list[tuple[str, str, str]] = [
     ("json.non-finite-number", "json", "NaN, Infinity or a number too large for a float (e.g. 1e400)."),
     ("json.unsafe-integer", "json", "An integer beyond +/-(2**53 - 1), which many JSON readers corrupt."),
     ("json.too-deep", "json", "Nesting deeper than any annotation needs."),
+    ("json.float-for-integer", "json", "A number with a fraction or exponent (3.0, 1e2) where the schema wants an "
+     "integer token (3)."),
     ("jsonl.blank-line", "json", "A blank line in a JSONL file."),
+    ("record.not-object", "json", "A record that is not a JSON object (null, a list, a string, a number)."),
     # structure (JSON Schema keywords)
     ("schema.required", "schema", "A required property is missing."),
     ("schema.additional-property", "schema", "A property the schema does not define."),
@@ -50,6 +57,8 @@ _ENTRIES: list[tuple[str, str, str]] = [
     ("text.line-endings", "semantic", "document.text has \\r line endings; use \\n."),
     ("span.out-of-range", "semantic", "A span's offsets are outside the text or start >= end."),
     ("span.quote-mismatch", "semantic", "text[start:end] differs from the span's quote."),
+    ("span.splits-grapheme", "semantic", "Warning: a span edge falls inside a user-perceived character (a letter "
+     "with combining marks, an emoji sequence)."),
     ("coercion.duplicate-indicator", "semantic", "The same indicator twice in one event."),
     ("workers.order", "semantic", "workers must satisfy min <= best <= max."),
     ("workers.qualifier-mismatch", "semantic", "The numbers given do not fit the count qualifier."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,19 +21,22 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 @dataclass
 class Registry:
-    """The annotator ids of one annotators.json and the roles each may sign with."""
+    """The annotator ids of one annotators.json and the roles each may sign with. `read` is false when the file
+    could not be read as a registry at all (a symlink, a FIFO, broken JSON): then no id is judged by it."""
 
     file: str
     roles: dict[str, set[str]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    read: bool = False
 
 
 def load_registry(path: Path, schemas: SchemaSet, display: str | None = None) -> Registry:
-    """Read and check one annotators.json."""
+    """Read and check one annotators.json. A symlink is reported and never followed."""
     registry = Registry(display or str(path))
     for record in iter_records(path, registry.file):
         registry.issues.extend(record.issues)
-        if record.data is not None:
+        if record.ok:
+            registry.read = True
             _check_registry(record, schemas, registry)
     return registry
 
@@ -85,9 +89,12 @@ class _Seen:
 class CrossFileIndex:
     """Collects what each annotation says about its document and annotator, then checks the rules at the end."""
 
-    def __init__(self, schemas: SchemaSet, registry_path: Path | None = None) -> None:
+    def __init__(self, schemas: SchemaSet, registry_path: Path | None = None,
+                 already_reported: frozenset[Path] = frozenset()) -> None:
         self.schemas = schemas
-        self.override = registry_path.resolve() if registry_path is not None else None
+        # A symlinked override is kept as given, so that it is reported instead of followed.
+        self.override = _absolute(registry_path) if registry_path is not None else None
+        self.already_reported = already_reported
         self.registries: dict[Path, Registry | None] = {}
         self.governing: dict[Path, Path | None] = {}
         self.reported: set[Path] = set()
@@ -101,8 +108,9 @@ class CrossFileIndex:
             return self.override
         if path not in self.governing:  # once per file, not once per JSONL record
             folder = path.parent.resolve()
+            # lexists: a symlinked or otherwise unreadable registry still governs, so that it is reported.
             self.governing[path] = next((c / REGISTRY_NAME for c in (folder, *folder.parents)
-                                         if (c / REGISTRY_NAME).is_file()), None)
+                                         if os.path.lexists(c / REGISTRY_NAME)), None)
         return self.governing[path]
 
     def registry(self, file: Path | None, display: str | None = None) -> Registry | None:
@@ -114,11 +122,12 @@ class CrossFileIndex:
 
     def check_registry_file(self, path: Path, display: str) -> None:
         """Report the findings of a registry file named on the command line or met while walking."""
-        key = path if path in self.reported else path.resolve()
+        key = path if path in self.reported else _absolute(path)
         registry = self.registry(key, display)
         if registry is not None and key not in self.reported:
             self.reported.add(key)
-            self.issues.extend(registry.issues)
+            if key not in self.already_reported:
+                self.issues.extend(registry.issues)
 
     def add(self, record: Record, source: Path, flagged: frozenset[str] = frozenset()) -> None:
         """Note one parsed annotation; `flagged` holds the paths that already have a finding."""
@@ -165,9 +174,16 @@ class CrossFileIndex:
         if registry is None:
             return
         self.check_registry_file(file, registry.file)
+        if not registry.read:
+            return  # its own finding says why; judging ids by it would only add noise
         if annotator not in registry.roles:
             self.issues.append(record.issue("annotator.unregistered", "$.annotator",
                                             f"{short(annotator)} is not registered in {registry.file}"))
         elif isinstance(role, str) and role not in registry.roles[annotator]:
             self.issues.append(record.issue("annotator.role-not-granted", "$.role",
                                             f"{short(annotator)} is not registered as {role}"))
+
+
+def _absolute(path: Path) -> Path:
+    """`path` made absolute through its folder only: a symlink at the end stays a symlink."""
+    return path.parent.resolve() / path.name

@@ -20,6 +20,8 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 MAX_SAFE_INTEGER = 2**53 - 1
 # Strings are matched first so that a token inside a string is skipped.
 _NON_FINITE = re.compile(rb'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+# The grammar rejects an explicit `+` in an exponent (`3e+0`), which JSON allows: it is read as `3e00`.
+_PLUS_EXPONENT = re.compile(rb'"(?:[^"\\]|\\.)*"|[0-9][eE](\+)')
 _VALUE_TYPES = frozenset({"object", "array", "string", "number", "true", "false", "null"})
 
 Position = tuple[int, int]
@@ -36,22 +38,24 @@ class SourceMap:
     duplicates: list[tuple[str, Position]] = field(default_factory=list)
     bad_numbers: list[tuple[str, Position, str]] = field(default_factory=list)
     bad_tokens: list[tuple[str, Position, str]] = field(default_factory=list)
-    depth: int = 0
     _non_finite: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, source: bytes, first_line: int = 1) -> SourceMap:
         smap = cls(source, first_line)
         patched = source
-        if b"NaN" in source or b"Infinity" in source:
+        if b"NaN" in source or b"Infinity" in source or b"e+" in source or b"E+" in source:
             # Swap NaN/Infinity for numbers of the same length so the grammar parses them as values in place
-            # and each gets its exact path and column.
+            # and each gets its exact path and column; every patch keeps byte offsets.
             buf = bytearray(source)
             for match in _NON_FINITE.finditer(source):
                 if match.group(1):
                     token = match.group(1)
                     smap._non_finite[match.start(1)] = token.decode()
                     buf[match.start(1) : match.end(1)] = _placeholder(token)
+            for match in _PLUS_EXPONENT.finditer(source):
+                if match.group(1):
+                    buf[match.start(1)] = ord("0")
             patched = bytes(buf)
         smap._walk(_PARSER.parse(patched).root_node)
         return smap
@@ -64,25 +68,24 @@ class SourceMap:
 
     def _walk(self, root: tree_sitter.Node) -> None:
         # Iterative: a hostile file may nest arrays a million deep.
-        stack: list[tuple[tree_sitter.Node, str, int]] = [(c, "$", 1) for c in root.children]
+        stack: list[tuple[tree_sitter.Node, str]] = [(c, "$") for c in root.children]
         while stack:
-            node, path, depth = stack.pop()
+            node, path = stack.pop()
             kind = node.type
             if kind == "ERROR":
                 text = (node.text or b"").decode("utf-8", "replace")
                 self.bad_tokens.append((path, self._pos(node), text))
-                stack.extend((c, path, depth) for c in node.children if c.type in _VALUE_TYPES)
+                stack.extend((c, path) for c in node.children if c.type in _VALUE_TYPES)
                 continue
             if kind not in _VALUE_TYPES:
                 continue
             self.values.setdefault(path, self._pos(node))
-            self.depth = max(self.depth, depth)
             if kind == "object":
                 seen: set[str] = set()
                 for pair in node.named_children:
                     if pair.type != "pair":
                         if pair.type == "ERROR":
-                            stack.append((pair, path, depth + 1))
+                            stack.append((pair, path))
                         continue
                     key_node = pair.child_by_field_name("key")
                     value_node = pair.child_by_field_name("value")
@@ -96,18 +99,19 @@ class SourceMap:
                         seen.add(key)
                         self.keys[member] = self._pos(key_node)
                     if value_node is not None:
-                        stack.append((value_node, member, depth + 1))
+                        stack.append((value_node, member))
             elif kind == "array":
                 index = 0
                 for item in node.named_children:
                     if item.type in _VALUE_TYPES or item.type == "ERROR":
-                        stack.append((item, jsonpath.child(path, index), depth + 1))
+                        stack.append((item, jsonpath.child(path, index)))
                         index += 1
             elif kind == "number":
                 if node.start_byte in self._non_finite:
                     self.bad_tokens.append((path, self._pos(node), self._non_finite[node.start_byte]))
                     continue
-                text = (node.text or b"").decode("ascii", "replace")
+                # The original bytes, not the patched ones: `-1e+9999` is shown as written.
+                text = self.source[node.start_byte : node.end_byte].decode("ascii", "replace")
                 if _unsafe_number(text):
                     self.bad_numbers.append((path, self._pos(node), text))
 

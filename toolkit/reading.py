@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,9 @@ from .locate import MAX_SAFE_INTEGER, SourceMap
 from .report import Issue, short
 
 MAX_DEPTH = 32
+DEFAULT_MAX_RECORD_BYTES = 16 * 2**20
+"""Largest record read: a `.json` file, or one JSONL line. A larger one is a `record.too-large` finding."""
+_CHUNK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -29,13 +34,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass
 class Record:
-    """One JSON value read from a file. `data` is None when reading it produced a finding."""
+    """One JSON value read from a file. `ok` is true when it was read without a finding; `data` is then the value
+    (which may be any JSON value, `null` included). `floats` tells that the text holds a fraction or exponent."""
 
     file: str
     line: int
     source: bytes
     data: Any = None
     issues: list[Issue] = field(default_factory=list)
+    ok: bool = False
+    floats: bool = False
     _map: SourceMap | None = None
 
     @property
@@ -44,19 +52,19 @@ class Record:
             self._map = SourceMap.build(self.source, self.line)
         return self._map
 
-    def issue(self, code: str, path: str, message: str, key: bool = False) -> Issue:
+    def issue(self, code: str, path: str, message: str, key: bool = False, severity: str = "error") -> Issue:
         """A finding at `path` of this record, located by the source map."""
         line, column = self.source_map.position(path, key=key)
-        return Issue(self.file, line, column, path, code, message)
+        return Issue(self.file, line, column, path, code, message, severity)
 
 
 class _Flags:
     """Collects what the C parser's hooks notice; positions are found afterwards, only if needed."""
 
-    __slots__ = ("duplicate", "non_finite", "unsafe_int")
+    __slots__ = ("duplicate", "floats", "non_finite", "unsafe_int")
 
     def __init__(self) -> None:
-        self.duplicate = self.non_finite = self.unsafe_int = False
+        self.duplicate = self.floats = self.non_finite = self.unsafe_int = False
 
     def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
@@ -68,6 +76,7 @@ class _Flags:
         self.non_finite = True
 
     def float_(self, text: str) -> float:
+        self.floats = True
         value = float(text)
         if not math.isfinite(value):
             self.non_finite = True
@@ -118,10 +127,12 @@ def parse(record: Record, text: str) -> None:
             found.append(Issue(record.file, record.line, 1, "$", code, "invalid value in this record"))
     if _SURROGATE_ESCAPE.search(text):
         found.extend(_lone_surrogates(record, data))
+    record.floats = flags.floats
     if found:
         record.issues.extend(found)
     else:
         record.data = data
+        record.ok = True
 
 
 def too_deep(record: Record) -> Issue | None:
@@ -214,33 +225,69 @@ def _read_error(display: str, exc: OSError) -> ToolkitEnvironmentError:
     return ToolkitEnvironmentError(f"{display}: cannot read: {exc.strerror or exc}")
 
 
-def iter_records(path: Path, display: str | None = None) -> Iterator[Record]:
+def _file_issue(name: str, code: str, message: str) -> Record:
+    return Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", code, message)])
+
+
+def _open(path: Path, name: str) -> tuple[Any, int] | Record:
+    """Open `path` for reading without following a symlink and without blocking on a FIFO; a file that is not
+    a regular file is a finding, never opened for reading."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if os.path.islink(path):
+            return _file_issue(name, "path.symlink", "symbolic link: not followed (commit the file itself)")
+        raise _read_error(name, exc) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return _file_issue(name, "path.not-regular-file", "not a regular file (a FIFO, socket or device): not read")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb"), info.st_size
+
+
+def iter_records(path: Path, display: str | None = None, *,
+                 max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
     """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings.
 
-    File-level findings (empty file, UTF-16) come as a record with no data. Streams JSONL line by line.
+    File-level findings (empty file, UTF-16, not a regular file) come as a record with no data. Streams JSONL
+    line by line; no record larger than `max_record_bytes` is ever held in memory.
     """
     name = display or str(path)
     jsonl = path.suffix.lower() == ".jsonl"
+    opened = _open(path, name)
+    if isinstance(opened, Record):
+        yield opened
+        return
+    handle, size = opened
     try:
-        with path.open("rb") as handle:
+        with handle:
             head = handle.read(4096)
             if not head.strip():
-                rest = handle.read()
-                if not rest.strip():
-                    yield Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", "file.empty", "the file is empty")])
+                rest = handle.read(_CHUNK)
+                while rest and not rest.strip():
+                    rest = handle.read(_CHUNK)
+                if not rest:
+                    yield _file_issue(name, "file.empty", "the file is empty")
                     return
-                head += rest
             if _looks_utf16(head):
-                yield Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", "encoding.utf16",
-                                                         "the file is UTF-16 (or holds NUL bytes); save it as UTF-8")])
+                yield _file_issue(name, "encoding.utf16", "the file is UTF-16 (or holds NUL bytes); save it as UTF-8")
                 return
             handle.seek(0)
             if jsonl:
-                yield from _jsonl_records(handle, name)
+                yield from _jsonl_records(handle, name, max_record_bytes)
+            elif size > max_record_bytes:
+                yield _too_large(name, 1, size, max_record_bytes)
             else:
                 yield _json_record(handle.read(), name)
     except OSError as exc:
         raise _read_error(name, exc) from None
+
+
+def _too_large(name: str, line: int, size: int | None, cap: int) -> Record:
+    what = f"{size:,} bytes" if size is not None else "more"
+    return Record(name, line, b"", issues=[Issue(name, line, 1, "$", "record.too-large",
+                                                 f"record of {what}; at most {cap:,} bytes per record are read")])
 
 
 def _strip_bom(raw: bytes, record: Record) -> bytes:
@@ -259,12 +306,34 @@ def _json_record(raw: bytes, name: str) -> Record:
     return record
 
 
-def _jsonl_records(handle: Any, name: str) -> Iterator[Record]:
-    # Binary iteration splits on b"\n" only: U+2028 inside a string stays inside its line.
-    for number, raw in enumerate(handle, start=1):
-        raw = raw.rstrip(b"\n")
+def _lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes without the line break or None when longer than `cap`, length) of each line; a long
+    line is skipped in chunks, never held whole."""
+    number = 0
+    while True:
+        raw = handle.readline(cap + 2)  # room for "\r\n" after a line of exactly `cap` bytes
+        if not raw:
+            return
+        number += 1
+        if not raw.endswith(b"\n") and len(raw) == cap + 2:
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(_CHUNK)
+                size += len(raw)
+            yield number, None, size
+            continue
+        raw = raw[:-1] if raw.endswith(b"\n") else raw
         if raw.endswith(b"\r"):
             raw = raw[:-1]
+        yield number, (raw if len(raw) <= cap else None), len(raw)
+
+
+def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
+    # Binary reading splits on b"\n" only: U+2028 inside a string stays inside its line.
+    for number, raw, size in _lines(handle, cap):
+        if raw is None:
+            yield _too_large(name, number, size, cap)
+            continue
         record = Record(name, number, raw)
         if number == 1:
             raw = _strip_bom(raw, record)
@@ -283,7 +352,8 @@ def _finish(record: Record, raw: bytes) -> None:
     text = _decode(record, raw)
     if text is not None:
         parse(record, text)
-    if had_bom:
-        record.data = None  # the BOM is a finding: never accept the record silently
+    if had_bom:  # the BOM is a finding: never accept the record silently
+        record.data = None
+        record.ok = False
 
 

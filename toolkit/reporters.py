@@ -21,8 +21,10 @@ def text(report: Report) -> str:
     """`file:line:col: $.path [code] message`, one per line, then a summary line."""
     lines = [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
     errors = sum(1 for i in report.issues if i.severity == "error")
+    warnings = len(report.issues) - errors
     status = "valid" if report.valid else "invalid"
-    lines.append(f"{status}: {report.records} record(s) in {report.files} file(s), {errors} error(s)")
+    summary = f"{status}: {report.records} record(s) in {report.files} file(s), {errors} error(s)"
+    lines.append(summary + (f", {warnings} warning(s)" if warnings else ""))
     return "\n".join(lines)
 
 

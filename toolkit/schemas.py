@@ -15,10 +15,13 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 import jsonschema
+import jsonschema.validators
 import jsonschema_rs
 import referencing
 import referencing.jsonschema
+import regress
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from .errors import SchemaError, ToolkitEnvironmentError
 
@@ -109,12 +112,22 @@ class SchemaSet:
     @cached_property
     def sensitive_fields(self) -> dict[str, str]:
         """Instance paths (`$.notes`, `$.events[*].x`) -> `withhold` | `pseudonymize`, read from `x-sensitivity`."""
-        found: dict[str, str] = {}
-        self._walk_sensitive(self.schema(ROOT), self.uri(ROOT), "$", found, set())
+        return {path: node["x-sensitivity"] for path, node in self.instance_nodes() if "x-sensitivity" in node}
+
+    @cached_property
+    def integer_paths(self) -> frozenset[str]:
+        """Instance paths (`$.events[*].workers.best`) whose schema type is `integer`."""
+        return frozenset(path for path, node in self.instance_nodes() if node.get("type") == "integer")
+
+    def instance_nodes(self, name: str = ROOT) -> list[tuple[str, dict[str, Any]]]:
+        """Every schema node that describes a value, with its instance path (`[*]` for array items), following
+        `$ref` through `properties` and `items`."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        self._walk(self.schema(name), self.uri(name), "$", found, set())
         return found
 
-    def _walk_sensitive(self, node: Any, base: str, path: str, found: dict[str, str],
-                        seen: set[tuple[str, str]]) -> None:
+    def _walk(self, node: Any, base: str, path: str, found: list[tuple[str, dict[str, Any]]],
+              seen: set[tuple[str, str]]) -> None:
         if not isinstance(node, dict):
             return
         if "$ref" in node:
@@ -123,19 +136,40 @@ class SchemaSet:
                 return
             seen.add((target, path))
             resolved = self.registry.resolver(base_uri=base).lookup(node["$ref"])
-            self._walk_sensitive(resolved.contents, urldefrag(target).url, path, found, seen)
-        if "x-sensitivity" in node:
-            found[path] = node["x-sensitivity"]
+            self._walk(resolved.contents, urldefrag(target).url, path, found, seen)
+        found.append((path, node))
         for key, sub in node.get("properties", {}).items():
-            self._walk_sensitive(sub, base, f"{path}.{key}", found, seen)
+            self._walk(sub, base, f"{path}.{key}", found, seen)
         if "items" in node:
-            self._walk_sensitive(node["items"], base, f"{path}[*]", found, seen)
+            self._walk(node["items"], base, f"{path}[*]", found, seen)
+
+
+@lru_cache(maxsize=256)
+def _ecma_regex(pattern: str) -> regress.Regex:
+    return regress.Regex(pattern, flags="u")
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """`pattern` with ECMA-262 semantics, as JSON Schema and the compiled validator define it: Python's `re`
+    lets `$` match before a final newline, so `"abc\\n"` would pass `^[a-z]+$`."""
+    if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
 
 
 @lru_cache(maxsize=8)
 def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
-    return Draft202012Validator(schemas.schema(name), registry=schemas.registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # jsonschema picks the validator class of a `$ref`'s target by its `$schema`, which would drop the ECMA
+    # `pattern`; the copies it validates with have no `$schema` (every file is draft 2020-12, checked on load).
+    bare = {uri: {k: v for k, v in s.items() if k != "$schema"} for uri, s in schemas.resources.items()}
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in bare.items()
+    )
+    validator: Draft202012Validator = _Validator(bare[schemas.uri(name)], registry=registry,
+                                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return validator
 
 
 @lru_cache(maxsize=8)
@@ -161,7 +195,7 @@ def _check_formats() -> None:
     missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
     if missing:
         raise ToolkitEnvironmentError(
-            f"format checks {sorted(missing)} are unavailable: install jsonschema[format-nongpl]")
+            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and rfc3986-validator")
 
 
 @lru_cache(maxsize=4)

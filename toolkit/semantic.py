@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import pycountry
+import regex
 
 from .report import short
 from .structural import Finding
@@ -40,7 +41,32 @@ def _subdivisions() -> frozenset[str]:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An integer value, an integral float too (3.0 is reported as `json.float-for-integer`, and its rules must
+    still run), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+@lru_cache(maxsize=64)
+def _grapheme_starts(text: str) -> frozenset[int]:
+    return frozenset(m.start() for m in _GRAPHEME.finditer(text)) | {len(text)}
+
+
+def _splits_grapheme(text: str, at: int) -> bool:
+    """True when offset `at` falls inside a user-perceived character (a base letter and its combining marks,
+    an emoji ZWJ sequence, a flag). Plain ASCII around `at` is never split (the text has no \r), so the cost
+    is paid only near other characters."""
+    if at <= 0 or at >= len(text) or (text[at - 1].isascii() and text[at].isascii()):
+        return False
+    return at not in _grapheme_starts(text)
 
 
 def _date(value: Any) -> date | None:
@@ -90,13 +116,19 @@ def _check_text(doc: dict[str, Any], out: list[Finding]) -> str | None:
 def _check_span(span: Any, path: str, text: str | None, out: list[Finding]) -> None:
     if text is None or not isinstance(span, dict):
         return
-    start, end, quote = span.get("start"), span.get("end"), span.get("quote")
-    if type(start) is not int or type(end) is not int or not isinstance(quote, str):
+    start, end, quote = _int(span.get("start")), _int(span.get("end")), span.get("quote")
+    if start is None or end is None or not isinstance(quote, str):
         return  # wrong shape: the schema reports it
     if not 0 <= start < end <= len(text):
         out.append(Finding("span.out-of-range", path,
                            f"[{start}, {end}) is outside the text (0 <= start < end <= {len(text)})"))
         return
+    for edge, at in (("start", start), ("end", end)):
+        if _splits_grapheme(text, at):
+            out.append(Finding("span.splits-grapheme", path,
+                               f"{edge} {at} falls inside a character of several code points "
+                               f"({short(text[max(0, at - 2) : at + 2])}); move it to a character boundary",
+                               severity="warning"))
     if text[start:end] == quote:
         return
     where = text.find(quote)

@@ -33,12 +33,14 @@ MAX_LISTED = 8
 
 @dataclass(frozen=True)
 class Finding:
-    """A finding before it is located in a file: code, JSON path, message, and whether it points at a key."""
+    """A finding before it is located in a file: code, JSON path, message, whether it points at a key, and its
+    severity (`error` or `warning`)."""
 
     code: str
     path: str
     message: str
     at_key: bool = False
+    severity: str = "error"
 
 
 def check(data: Any, schemas: SchemaSet, name: str = ROOT) -> list[Finding]:
@@ -49,6 +51,38 @@ def check(data: Any, schemas: SchemaSet, name: str = ROOT) -> list[Finding]:
     if not found:  # the two validators disagree: never let that pass silently
         found.append(Finding("schema.invalid", "$", "rejected by the compiled validator (no detail available)"))
     return sorted(set(found), key=lambda f: (f.path, f.code, f.message))
+
+
+def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list[Finding]:
+    """Values the schema types as `integer` that were written as a float token (`3.0`, `1e2`).
+
+    JSON Schema counts 3.0 as an integer, so both validators accept it; the codebook does not (offsets and
+    counts are integer tokens), and a float where an int is expected must never slip past a later check.
+    """
+    paths = schemas.integer_paths if name == ROOT else frozenset(
+        p for p, node in schemas.instance_nodes(name) if node.get("type") == "integer")
+    out = []
+    for pattern in sorted(paths):
+        for path, value in _located(data, pattern):
+            if isinstance(value, float):
+                shown = int(value) if value.is_integer() else value
+                out.append(Finding("json.float-for-integer", path,
+                                   f"{short(value)} is not an integer token; write {short(shown)}"))
+    return out
+
+
+def _located(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+    """(concrete path, value) of every value at a `$.a[*].b` pattern."""
+    nodes: list[tuple[str, Any]] = [("$", data)]
+    for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", pattern):
+        nxt: list[tuple[str, Any]] = []
+        for path, node in nodes:
+            if star and isinstance(node, list):
+                nxt.extend((jsonpath.child(path, i), v) for i, v in enumerate(node))
+            elif key and isinstance(node, dict) and key in node:
+                nxt.append((jsonpath.child(path, key), node[key]))
+        nodes = nxt
+    yield from nodes
 
 
 def explain(error: ValidationError) -> Iterator[Finding]:
@@ -70,7 +104,7 @@ def explain(error: ValidationError) -> Iterator[Finding]:
                 hint = _suggest(key, known)
                 yield Finding(code, jsonpath.child(path, key), f"unexpected property {short(key)}{hint}", at_key=True)
     elif keyword == "type":
-        yield Finding(code, path, f"expected {_expected(value)}, got {_type_name(instance)}")
+        yield Finding(code, path, f"expected {_expected(value)}, got {type_name(instance)}")
     elif keyword in ("enum", "const"):
         options = list(value) if keyword == "enum" else [value]
         label = schema.get("title", "value")
@@ -113,7 +147,8 @@ def _suggest(word: str, options: list[Any]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """The JSON type name of a Python value."""
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 

@@ -108,12 +108,13 @@ def base() -> dict[str, Any]:
 
 Mutation = Callable[[dict[str, Any]], None]
 Marker = str | int | tuple[str, int]
-# name -> (mutation of the dict, [(code, path, marker-or-line)]); a marker is a substring whose first line is the
-# expected line; an int is the line itself.
-DICT_CASES: dict[str, tuple[Mutation, list[tuple[str, str, Marker]]]] = {}
+# name -> (mutation of the dict, [(code, path, marker-or-line[, severity])]); a marker is a substring whose first
+# line is the expected line; an int is the line itself. Severity defaults to error.
+Expected = tuple[str, str, Marker] | tuple[str, str, Marker, str]
+DICT_CASES: dict[str, tuple[Mutation, list[Expected]]] = {}
 
 
-def case(name: str, *expected: tuple[str, str, Marker]) -> Callable[[Mutation], Mutation]:
+def case(name: str, *expected: Expected) -> Callable[[Mutation], Mutation]:
     def register(fn: Mutation) -> Mutation:
         DICT_CASES[name] = (fn, list(expected))
         return fn
@@ -298,6 +299,47 @@ def _unregistered(d: dict[str, Any]) -> None:
     d["annotator"] = "ann-77"
 
 
+@case("float-offsets",
+      ("json.float-for-integer", "$.events[0].evidence[0].start", '"start": 0.0'),
+      ("json.float-for-integer", "$.events[0].evidence[0].end", '"end": 5.0'),
+      ("span.quote-mismatch", "$.events[0].evidence[0]", ('"start": 0.0', -1)))
+def _float_offsets(d: dict[str, Any]) -> None:
+    # Integral floats pass JSON Schema's `integer`; the quote check must still run on them.
+    d["events"][0]["evidence"][0].update(start=0.0, end=5.0)
+
+
+@case("float-credibility", ("json.float-for-integer", "$.events[0].source.credibility", '"credibility": 3.0'))
+def _float_credibility(d: dict[str, Any]) -> None:
+    d["events"][0]["source"]["credibility"] = 3.0
+
+
+@case("float-counts",
+      ("json.float-for-integer", "$.events[1].workers.min", '"min": 800.0'),
+      ("json.float-for-integer", "$.events[1].workers.max", '"max": 1000.0'))
+def _float_counts(d: dict[str, Any]) -> None:
+    d["events"][1]["workers"] = {"min": 800.0, "max": 1000.0, "qualifier": "range", "scope": "total"}
+
+
+@case("id-trailing-newline", ("schema.pattern", "$.document.id", '"id": "test-komdok-excerpt\\n"'))
+def _id_newline(d: dict[str, Any]) -> None:
+    d["document"]["id"] += "\n"  # Python's `re` lets `$` match before it; JSON Schema's ECMA regex does not
+
+
+@case("span-splits-grapheme",
+      ("span.splits-grapheme", "$.events[0].evidence[1]", ('"quote": "Workers \U0001f469', -3), "warning"),
+      ("span.splits-grapheme", "$.events[0].evidence[2]", ('"quote": "Yongq"', -3), "warning"))
+def _grapheme(d: dict[str, Any]) -> None:
+    doc = d["document"]
+    # A ZWJ emoji sequence, and q + combining dot above (which has no NFC composition).
+    doc["text"] += "Workers \U0001f469\u200d\U0001f527 left Yongq\u0307ang.\n"
+    doc["text_sha256"] = text_sha256(doc["text"])
+    text = doc["text"]
+    emoji = text.index("Workers \U0001f469")
+    d["events"][0]["evidence"].append({"start": emoji, "end": emoji + 9, "quote": text[emoji: emoji + 9]})
+    name = text.index("Yongq")
+    d["events"][0]["evidence"].append({"start": name, "end": name + 5, "quote": "Yongq"})
+
+
 @case("role-not-granted", ("annotator.role-not-granted", "$.role", '"role"'))
 def _role(d: dict[str, Any]) -> None:
     d["role"] = "adjudicator"
@@ -316,12 +358,22 @@ def _line_of(content: str, marker: str | int | tuple[str, int]) -> int:
     return content.count("\n", 0, at) + 1
 
 
-def write_case(name: str, files: dict[str, bytes], expected: list[dict[str, Any]]) -> None:
+def write_case(name: str, files: dict[str, bytes], expected: list[dict[str, Any]],
+               options: dict[str, Any] | None = None) -> None:
+    """One case folder; `options` are keyword arguments of `validate()` for this case."""
     folder = HERE / "invalid" / name
     folder.mkdir(parents=True)
     for fname, content in files.items():
         (folder / fname).write_bytes(content)
-    (folder / "expected.json").write_text(json.dumps({"findings": expected}, indent=2) + "\n", encoding="utf-8")
+    body: dict[str, Any] = {"findings": expected, **({"options": options} if options else {})}
+    (folder / "expected.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+
+
+def _finding(content: str, code: str, path: str, marker: Marker, severity: str = "error") -> dict[str, Any]:
+    found: dict[str, Any] = {"code": code, "path": path, "line": _line_of(content, marker)}
+    if severity != "error":
+        found["severity"] = severity
+    return found
 
 
 def main() -> None:
@@ -351,7 +403,7 @@ def main() -> None:
         data = copy.deepcopy(good)
         mutate(data)
         content = dump(data)
-        findings = [{"code": c, "path": p, "line": _line_of(content, m)} for c, p, m in expected]
+        findings = [_finding(content, *e) for e in expected]
         write_case(name, {"input.json": content.encode("utf-8")}, findings)
 
     raw = good_text.encode("utf-8")
@@ -387,6 +439,17 @@ def main() -> None:
                              json.dumps({**good, "annotator": "ann-02"}, ensure_ascii=False).encode() + b"\n",
                              [("jsonl.blank-line", "$", 2)]),
         "extra-data": ("input.json", raw + b'{"more": 1}\n', [("json.extra-data", "$", good_text.count("\n") + 1)]),
+        "null-record": ("input.json", b"null\n", [("record.not-object", "$", 1)]),
+        "null-jsonl-line": ("input.jsonl", (json.dumps(good, ensure_ascii=False) + "\nnull\n[1]\n").encode(),
+                            [("record.not-object", "$", 2), ("record.not-object", "$", 3)]),
+        # `3e+0` is a JSON number: beside a real reading error it must not be reported too.
+        "plus-exponent-beside-duplicate": ("input.json", raw.replace(b'"credibility": 3', b'"credibility": 3e+0', 1)
+                                           .replace(b'"precision": "season"', b'"precision": "season", '
+                                                    b'"precision": "month"', 1),
+                                           [("json.duplicate-key", "$.events[1].time.precision",
+                                             line_of('"precision": "season"'))]),
+        "negative-overflow": ("input.json", raw.replace(b'"best": 110', b'"best": -1e+9999', 1),
+                              [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))]),
         "crlf-jsonl-error-line": ("input.jsonl", b"\r\n".join([
             json.dumps(good, ensure_ascii=False).encode(),
             json.dumps({**good, "annotator": "ann-02", "role": "annotator", "relevant": "no"},
@@ -394,6 +457,14 @@ def main() -> None:
     }
     for name, (fname, content, expected_bytes) in byte_cases.items():
         write_case(name, {fname: content}, [{"code": c, "path": p, "line": line} for c, p, line in expected_bytes])
+
+    # A JSONL line over the per-record cap is a finding, read in chunks and never held whole; the others pass.
+    first = json.dumps(good, ensure_ascii=False)
+    big = json.dumps({**good, "annotator": "ann-02", "notes": "n" * (2 * len(first))}, ensure_ascii=False)
+    third = json.dumps({**good, "document": {**good["document"], "id": "test-komdok-third"}}, ensure_ascii=False)
+    write_case("record-too-large", {"input.jsonl": f"{first}\n{big}\n{third}\n".encode()},
+               [{"code": "record.too-large", "path": "$", "line": 2}],
+               options={"max_record_bytes": len(first.encode()) + 100})
 
     # Across files: two annotations of one document by one annotator; and differing text hashes.
     other = copy.deepcopy(good)

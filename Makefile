@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS := README.md docs/*.md
 
-.PHONY: run test setup lint codebook bench clean
+.PHONY: run test setup lint docs codebook bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +18,17 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/nklabor validate annotations/
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+test: lint
 	$(BIN)/pytest
+
+# Regenerate every console example in the README and docs from the real commands (tests/test_docs.py checks them).
+docs: $(STAMP)
+	$(BIN)/cog -I . -r $(DOCS)
 
 codebook: $(STAMP)
 	$(BIN)/nklabor codebook

@@ -1,18 +1,16 @@
-"""Shared fixtures: no test reaches the network, and the data cases are discovered from folders."""
+"""Shared fixtures: no test reaches the network; small synthetic corpora (notes carry a `SENSITIVE-NOTE-`
+marker) and one release built from them, shared read-only by the tests that only inspect it."""
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data"
-
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import tests.support  # noqa: F401  (sets the offline environment before any test imports datasets)
+from nklabor.release.build import BuildResult, build_release
+from tests.support.synthetic import corpus_annotations, write_corpus
 
 
 @pytest.fixture
@@ -27,3 +25,24 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, a))  # type: ignore[arg-type]
     return attempts
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """12 documents: #3 with two annotators (withheld), #5 adjudicated."""
+    return write_corpus(tmp_path / "annotations", corpus_annotations(12, two_annotators=[3], adjudicated=[5]))
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One release of 40 synthetic documents (#3, #7 withheld; #5, #11 adjudicated), built once per session.
+    Read it, never write to it."""
+    root = tmp_path_factory.mktemp("shared")
+    annotations = corpus_annotations(40, two_annotators=[3, 7], adjudicated=[5, 11])
+    source = write_corpus(root / "annotations", annotations)
+    return build_release("1.0.0", source, root / "releases")
+
+
+@pytest.fixture(scope="session")
+def shared_release(shared_build: BuildResult) -> Path:
+    return shared_build.path

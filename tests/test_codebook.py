@@ -6,16 +6,16 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from toolkit.cli import app
-from toolkit.codebook import render
-from toolkit.schemas import load_schemas
-
-ROOT = Path(__file__).resolve().parents[1]
+from nklabor.cli import app
+from nklabor.codebook import render
+from nklabor.schema import load_schemas
+from tests.support import ROOT
 
 
 def test_checked_in_codebook_is_up_to_date() -> None:
     assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == render(), (
-        "docs/codebook.md is stale: run `nklabor codebook` and commit it")
+        "docs/codebook.md is stale: run `nklabor codebook` and commit it"
+    )
 
 
 def test_codebook_lists_every_label_rule_and_an_example() -> None:

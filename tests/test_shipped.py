@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from toolkit import validate
-from toolkit.cli import app
+from nklabor import validate
+from nklabor.annotating.authoring import read_article
+from nklabor.annotation import text_sha256
+from nklabor.cli import app
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = ROOT / "annotations"
 SHIPPED = sorted(p for p in ANNOTATIONS.glob("*.json") if p.name != "annotators.json")
 
@@ -30,8 +32,6 @@ def test_every_seed_article_is_annotated() -> None:
     if not seeds.is_dir():
         pytest.skip("seed articles not beside the checkout")
     hashes = {json.loads(p.read_text(encoding="utf-8"))["document"]["text_sha256"] for p in SHIPPED}
-    from toolkit.authoring import read_article, text_sha256
-
     for seed in sorted(seeds.glob("*.txt")):
         assert text_sha256(read_article(seed)) in hashes, seed.name
 
@@ -47,7 +47,9 @@ def wrong_enum(text: str) -> tuple[str, str]:
 def span_off_by_one(text: str) -> tuple[str, str]:
     match = re.search(r'"start": (\d+)', text)
     assert match
-    return text.replace(match.group(0), f'"start": {int(match.group(1)) + 1}', 1), f'"start": {int(match.group(1)) + 1}'
+    return text.replace(
+        match.group(0), f'"start": {int(match.group(1)) + 1}', 1
+    ), f'"start": {int(match.group(1)) + 1}'
 
 
 def duplicate_key(text: str) -> tuple[str, str]:
@@ -57,7 +59,9 @@ def duplicate_key(text: str) -> tuple[str, str]:
 def bad_date(text: str) -> tuple[str, str]:
     match = re.search(r'"end": "(\d{4})-\d\d-\d\d"', text)
     assert match
-    return text.replace(match.group(0), f'"end": "{match.group(1)}-02-30"', 1), f'"end": "{match.group(1)}-02-30"'
+    return text.replace(
+        match.group(0), f'"end": "{match.group(1)}-02-30"', 1
+    ), f'"end": "{match.group(1)}-02-30"'
 
 
 def hash_mismatch(text: str) -> tuple[str, str]:
@@ -72,8 +76,16 @@ def nan(text: str) -> tuple[str, str]:
 
 FAULTS: dict[str, tuple[Fault, str, str]] = {
     "wrong-enum": (wrong_enum, "schema.enum", r"\$\.events\[\d+\]\.mobilization_type"),
-    "span-off-by-one": (span_off_by_one, "span.quote-mismatch", r"\$\.events\[\d+\]\..*evidence\[\d+\]"),
-    "duplicate-key": (duplicate_key, "json.duplicate-key", r"\$\.events\[\d+\]\.(coercion\[\d+\]\.)?status"),
+    "span-off-by-one": (
+        span_off_by_one,
+        "span.quote-mismatch",
+        r"\$\.events\[\d+\]\..*evidence\[\d+\]",
+    ),
+    "duplicate-key": (
+        duplicate_key,
+        "json.duplicate-key",
+        r"\$\.events\[\d+\]\.(coercion\[\d+\]\.)?status",
+    ),
     "bad-date": (bad_date, "schema.format", r"\$\.events\[\d+\]\.time\.end"),
     "hash-mismatch": (hash_mismatch, "text.hash-mismatch", r"\$\.document\.text_sha256"),
     "nan": (nan, "json.non-finite-number", r"\$\.events\[\d+\]\.source\.credibility"),

@@ -16,15 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from toolkit import load_schemas
-from toolkit.errors import UsageError
-from toolkit.release import build as build_module
-from toolkit.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
-from toolkit.release.diff import diff_releases
-from toolkit.release.errors import InvalidInputError, LeakError, ReleaseConflictError, ReleaseExistsError
-from toolkit.release.splits import hashed_split
-
-from .conftest import MARKER, ROOT, corpus_annotations, write_corpus
+from nklabor import load_schemas
+from nklabor.errors import InvalidInputError, UsageError
+from nklabor.release import build as build_module
+from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
+from nklabor.release.diff import diff_releases
+from nklabor.release.errors import LeakError, ReleaseConflictError, ReleaseExistsError
+from nklabor.release.splits import hashed_split
+from tests.support import ROOT
+from tests.support.synthetic import MARKER, corpus_annotations, write_corpus
 
 
 def visible(folder: Path) -> list[str]:
@@ -57,7 +57,10 @@ def test_gold_documents_are_published_and_others_withheld(shared_build: BuildRes
     for path in release.glob("data/documents/*.parquet"):
         for row in pq.read_table(path, columns=["id", "role", "annotators"]).to_pylist():
             adjudicated[row["id"]] = (row["role"], row["annotators"])
-    assert adjudicated["synthetic-3-0000005"] == (1, 2)  # role index 1 = adjudicator; 2 annotators besides
+    assert adjudicated["synthetic-3-0000005"] == (
+        1,
+        2,
+    )  # role index 1 = adjudicator; 2 annotators besides
     assert adjudicated["synthetic-3-0000000"] == (0, 1)
 
 
@@ -79,8 +82,11 @@ def test_notes_and_raw_ids_are_absent_from_every_written_byte(shared_release: Pa
         if rel not in public_copies:
             assert not any(raw_id in blob for raw_id in raw_ids), rel
     for rel in public_copies:
-        assert (shared_release / rel).read_bytes() == ((ROOT / "docs" / "codebook.md").read_bytes()
-                                                        if rel == "codebook.md" else (ROOT / rel).read_bytes())
+        assert (shared_release / rel).read_bytes() == (
+            (ROOT / "docs" / "codebook.md").read_bytes()
+            if rel == "codebook.md"
+            else (ROOT / rel).read_bytes()
+        )
 
 
 def test_rebuild_is_byte_identical_whatever_the_input_order(corpus: Path, tmp_path: Path) -> None:
@@ -102,7 +108,9 @@ def test_an_existing_version_is_never_overwritten(corpus: Path, tmp_path: Path) 
     out = tmp_path / "releases"
     result = build_release("1.0.0", corpus, out)
     before = (result.path / "checksums.sha256").read_bytes()
-    (corpus / "corpus.jsonl").write_text((corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    (corpus / "corpus.jsonl").write_text(
+        (corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n"
+    )
     with pytest.raises(ReleaseExistsError, match="never overwritten") as caught:
         build_release("v1.0.0", corpus, out)
     assert caught.value.exit_code == 2
@@ -133,9 +141,16 @@ def test_a_null_record_or_a_float_offset_builds_nothing(corpus: Path, tmp_path: 
     else:
         broken = json.loads(lines[2])
         span = broken["events"][0]["evidence"][0]
-        span["start"], span["end"] = 0.0, float(len(span["quote"]))  # offsets as floats, quote now wrong
+        span["start"], span["end"] = (
+            0.0,
+            float(len(span["quote"])),
+        )  # offsets as floats, quote now wrong
         lines[2] = json.dumps(broken)
-        expected = [(3, "json.float-for-integer"), (3, "json.float-for-integer"), (3, "span.quote-mismatch")]
+        expected = [
+            (3, "json.float-for-integer"),
+            (3, "json.float-for-integer"),
+            (3, "span.quote-mismatch"),
+        ]
     (corpus / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "releases"
     with pytest.raises(InvalidInputError) as caught:
@@ -157,8 +172,9 @@ def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:
         build_release("1.0.0", source, tmp_path / "releases")
 
 
-def test_a_leak_fails_the_build_and_publishes_nothing(corpus: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_leak_fails_the_build_and_publishes_nothing(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_rows = build_module.rows
 
     def leaky(annotation: dict[str, Any], *args: Any) -> Any:
@@ -168,7 +184,9 @@ def test_a_leak_fails_the_build_and_publishes_nothing(corpus: Path, tmp_path: Pa
 
     monkeypatch.setattr(build_module, "rows", leaky)
     out = tmp_path / "releases"
-    with pytest.raises(LeakError, match=r"data/documents/\w+-00000-of-00001.parquet: a withheld value") as caught:
+    with pytest.raises(
+        LeakError, match=r"data/documents/\w+-00000-of-00001.parquet: a withheld value"
+    ) as caught:
         build_release("1.0.0", corpus, out)
     assert MARKER not in str(caught.value)
     assert os.listdir(out) == [".v1.0.0.lock"]
@@ -187,7 +205,9 @@ def test_a_schema_withholding_a_published_field_is_refused(tmp_path: Path) -> No
 
 
 def test_card_date_is_the_latest_annotation(shared_release: Path) -> None:
-    latest = max(a["annotated_at"] for a in corpus_annotations(40, two_annotators=[3, 7], adjudicated=[5, 11]))
+    latest = max(
+        a["annotated_at"] for a in corpus_annotations(40, two_annotators=[3, 7], adjudicated=[5, 11])
+    )
     card = (shared_release / "README.md").read_text(encoding="utf-8")
     croissant = json.loads((shared_release / "croissant.json").read_text(encoding="utf-8"))
     assert f"Released {latest[:10]}" in card
@@ -202,8 +222,11 @@ def test_documents_keep_their_split_in_later_releases(tmp_path: Path) -> None:
     # An old document without a story joins a new story whose name hashes to another split.
     veteran = next(a for a in new[:30] if "story_group" not in a["document"])["document"]
     newcomer = next(a for a in new[30:] if "story_group" not in a["document"])["document"]
-    group = next(f"story-joined-{k}" for k in range(100) if hashed_split(f"story-joined-{k}") != hashed_split(
-        veteran["id"]))
+    group = next(
+        f"story-joined-{k}"
+        for k in range(100)
+        if hashed_split(f"story-joined-{k}") != hashed_split(veteran["id"])
+    )
     veteran["story_group"] = newcomer["story_group"] = group
     result = build_release("1.1.0", write_corpus(tmp_path / "v2", new), out)
     change = diff_releases(out / "v1.0.0", result.path)
@@ -218,9 +241,25 @@ def test_documents_keep_their_split_in_later_releases(tmp_path: Path) -> None:
 
 def _start_paused(corpus: Path, out: Path, marker: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, PAUSE_ENV: str(marker)}
-    return subprocess.Popen([sys.executable, "-m", "toolkit", "release", "build", "--version", "1.0.0",
-                             "--from", str(corpus), "--out", str(out)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nklabor",
+            "release",
+            "build",
+            "--version",
+            "1.0.0",
+            "--from",
+            str(corpus),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for(marker: Path, process: subprocess.Popen[bytes]) -> None:
@@ -237,7 +276,9 @@ def test_a_killed_build_leaves_no_visible_release(corpus: Path, tmp_path: Path) 
     process = _start_paused(corpus, out, marker)
     _wait_for(marker, process)
     staged = [p for p in out.iterdir() if p.name.startswith(".v1.0.0.tmp-")]
-    assert len(staged) == 1 and (staged[0] / "checksums.sha256").is_file()  # everything written, not published
+    assert (
+        len(staged) == 1 and (staged[0] / "checksums.sha256").is_file()
+    )  # everything written, not published
     process.kill()
     process.wait()
     assert visible(out) == []

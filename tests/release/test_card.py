@@ -1,4 +1,5 @@
-"""The data card: YAML that `datasets` reads offline, class names that survive loading, computed statistics."""
+"""The data card: YAML that `datasets` reads offline, class names that survive loading, computed
+statistics."""
 
 from __future__ import annotations
 
@@ -10,13 +11,22 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from toolkit import load_schemas
-from toolkit.release.card import size_category
-from toolkit.release.verify import verify_release
+from nklabor import load_schemas
+from nklabor.release.card import size_category
+from nklabor.release.verify import verify_release
 
-SECTIONS = ("## Motivation", "## Composition", "## Collection process", "## Annotation process",
-            "## Personal and sensitive information", "## Uses", "## Out-of-scope uses",
-            "## Bias, risks and limitations", "## Maintenance", "## Changelog")
+SECTIONS = (
+    "## Motivation",
+    "## Composition",
+    "## Collection process",
+    "## Annotation process",
+    "## Personal and sensitive information",
+    "## Uses",
+    "## Out-of-scope uses",
+    "## Bias, risks and limitations",
+    "## Maintenance",
+    "## Changelog",
+)
 
 
 def front_matter(release: Path) -> dict[str, Any]:
@@ -47,8 +57,9 @@ def load(release: Path, config: str, cache: Path) -> datasets.DatasetDict:
 
 
 @pytest.mark.parametrize("config", ["events", "documents", "spans"])
-def test_synthetic_release_loads_offline_with_class_names(shared_release: Path, tmp_path: Path, config: str,
-                                                          no_network: list[object]) -> None:
+def test_synthetic_release_loads_offline_with_class_names(
+    shared_release: Path, tmp_path: Path, config: str, no_network: list[object]
+) -> None:
     ds = load(shared_release, config, tmp_path)
     meta = front_matter(shared_release)
     info = next(i for i in meta["dataset_info"] if i["config_name"] == config)
@@ -80,11 +91,14 @@ def test_front_matter_and_sections(shared_release: Path) -> None:
 
 def test_statistics_are_counted_from_the_data(shared_release: Path) -> None:
     text = (shared_release / "README.md").read_text(encoding="utf-8")
-    events = [row for p in sorted(shared_release.glob("data/events/*.parquet"))
-              for row in pq.read_table(p, columns=["forced_labour_assessment"]).to_pylist()]
+    events = [
+        row
+        for p in sorted(shared_release.glob("data/events/*.parquet"))
+        for row in pq.read_table(p, columns=["forced_labour_assessment"]).to_pylist()
+    ]
     names = load_schemas().labels["forced_labour_assessment"].names
     totals = {n: sum(1 for r in events if names[r["forced_labour_assessment"]] == n) for n in names}
-    section = text[text.index("**`forced_labour_assessment`**"):]
+    section = text[text.index("**`forced_labour_assessment`**") :]
     for name, total in totals.items():
         if total:
             row = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
@@ -92,6 +106,8 @@ def test_statistics_are_counted_from_the_data(shared_release: Path) -> None:
     assert f"Events: {len(events)};" in text
 
 
-@pytest.mark.parametrize(("n", "bucket"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (250_000, "100K<n<1M")])
+@pytest.mark.parametrize(
+    ("n", "bucket"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (250_000, "100K<n<1M")]
+)
 def test_size_categories(n: int, bucket: str) -> None:
     assert size_category(n) == bucket

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.release.checksums import MANIFEST, parse, release_files, render, sha256_file
+from nklabor.release.checksums import MANIFEST, parse, release_files, render, sha256_file
 
 
 def test_render_parse_round_trip(tmp_path: Path) -> None:
@@ -22,7 +22,9 @@ def test_render_parse_round_trip(tmp_path: Path) -> None:
     assert parse(text) == {rel: sha256_file(tmp_path / rel) for rel in files}
 
 
-@pytest.mark.parametrize("text", ["abc  a.md", f"{'0' * 64} a.md", f"{'0' * 64}  ", f"{'0' * 64}  a\n{'1' * 64}  a"])
+@pytest.mark.parametrize(
+    "text", ["abc  a.md", f"{'0' * 64} a.md", f"{'0' * 64}  ", f"{'0' * 64}  a\n{'1' * 64}  a"]
+)
 def test_bad_manifests_name_the_line(text: str) -> None:
     with pytest.raises(ValueError, match=rf"{MANIFEST}:\d+"):
         parse(text)

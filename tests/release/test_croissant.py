@@ -9,11 +9,19 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from toolkit.release.checksums import sha256_file
-from toolkit.release.croissant import CROISSANT, RAI
+from nklabor.release.checksums import sha256_file
+from nklabor.release.croissant import CROISSANT, RAI
 
-RAI_FIELDS = ("dataCollection", "dataAnnotationProtocol", "personalSensitiveInformation", "dataLimitations",
-              "dataBiases", "dataUseCases", "dataReleaseMaintenancePlan", "dataSocialImpact")
+RAI_FIELDS = (
+    "dataCollection",
+    "dataAnnotationProtocol",
+    "personalSensitiveInformation",
+    "dataLimitations",
+    "dataBiases",
+    "dataUseCases",
+    "dataReleaseMaintenancePlan",
+    "dataSocialImpact",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +53,27 @@ def _text(value: object) -> object:
 
 def test_mlcroissant_reads_the_events_records(shared_release: Path) -> None:
     dataset = mlc.Dataset(jsonld=shared_release / "croissant.json")
-    seen = {(_text(r["events/document_id"]), _text(r["events/event_id"])):
-            (r["events/mobilization_type"], list(r["events/population"]), _text(r["events/split"]))
-            for r in dataset.records("events")}
+    seen = {
+        (_text(r["events/document_id"]), _text(r["events/event_id"])): (
+            r["events/mobilization_type"],
+            list(r["events/population"]),
+            _text(r["events/split"]),
+        )
+        for r in dataset.records("events")
+    }
     expected = {}
     for path in shared_release.glob("data/events/*.parquet"):
-        for row in pq.read_table(path, columns=["document_id", "event_id", "mobilization_type",
-                                                "population"]).to_pylist():
-            expected[(row["document_id"], row["event_id"])] = (row["mobilization_type"], row["population"],
-                                                               path.name.split("-")[0])
+        for row in pq.read_table(
+            path, columns=["document_id", "event_id", "mobilization_type", "population"]
+        ).to_pylist():
+            expected[(row["document_id"], row["event_id"])] = (
+                row["mobilization_type"],
+                row["population"],
+                path.name.split("-")[0],
+            )
     assert seen == expected
-    names = [_text(r["labels/forced_labour_assessment/name"])
-             for r in dataset.records("labels/forced_labour_assessment")]
+    names = [
+        _text(r["labels/forced_labour_assessment/name"])
+        for r in dataset.records("labels/forced_labour_assessment")
+    ]
     assert names == ["indicated", "possible", "insufficient"]

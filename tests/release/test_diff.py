@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from toolkit import load_schemas
-from toolkit.release.build import build_release
-from toolkit.release.diff import diff_releases
-
-from .conftest import corpus_annotations, write_corpus
+from nklabor import load_schemas
+from nklabor.cli.render import diff_text
+from nklabor.release.build import build_release
+from nklabor.release.diff import diff_releases
+from tests.support.synthetic import corpus_annotations, write_corpus
 
 
 def test_diff_lists_what_changed(tmp_path: Path) -> None:
@@ -20,8 +20,11 @@ def test_diff_lists_what_changed(tmp_path: Path) -> None:
     names = load_schemas().labels["mobilization_type"].names
     event = new[0]["events"][0]
     before = event["mobilization_type"]
-    after = next(n for n in names if n not in (before, "campaign_mobilization", "overseas_dispatch")
-                 and not n.startswith("detention"))
+    after = next(
+        n
+        for n in names
+        if n not in (before, "campaign_mobilization", "overseas_dispatch") and not n.startswith("detention")
+    )
     event["mobilization_type"] = after
     dropped = new[1]["events"].pop()
     new[2]["events"][0]["workers"] = {"qualifier": "unknown"}
@@ -36,7 +39,7 @@ def test_diff_lists_what_changed(tmp_path: Path) -> None:
     assert any(d == doc(2) and "workers_qualifier" in labels for d, _, labels in change.relabelled)
     counts = change.label_counts["mobilization_type"]
     assert counts[after][1] - counts[after][0] >= 1
-    text = change.render()
+    text = diff_text(change)
     assert f"~ event {doc(0)}/{event['id']}: mobilization_type: {before} -> {after}" in text
     assert f"- document {old[7]['document']['id']}" in text
     assert json.loads(json.dumps(change.to_dict()))["documents"]["added"] == [doc(7), doc(8)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.release.gold import pseudonyms, select_gold
+from nklabor.release.gold import pseudonyms, select_gold
 
 
 def ann(doc: str, annotator: str, role: str = "annotator", label: str = "x") -> dict[str, Any]:
@@ -12,15 +12,22 @@ def ann(doc: str, annotator: str, role: str = "annotator", label: str = "x") -> 
 
 
 def test_adjudicator_wins_single_is_used_several_are_withheld() -> None:
-    gold = select_gold([
-        ann("b-doc", "ann-01", label="first"), ann("b-doc", "adj-01", "adjudicator", label="decided"),
-        ann("b-doc", "ann-02"),
-        ann("a-doc", "ann-02", label="only"),
-        ann("c-doc", "ann-01"), ann("c-doc", "ann-02"),
-        ann("d-doc", "adj-01", "adjudicator"), ann("d-doc", "adj-02", "adjudicator"),
-    ])
+    gold = select_gold(
+        [
+            ann("b-doc", "ann-01", label="first"),
+            ann("b-doc", "adj-01", "adjudicator", label="decided"),
+            ann("b-doc", "ann-02"),
+            ann("a-doc", "ann-02", label="only"),
+            ann("c-doc", "ann-01"),
+            ann("c-doc", "ann-02"),
+            ann("d-doc", "adj-01", "adjudicator"),
+            ann("d-doc", "adj-02", "adjudicator"),
+        ]
+    )
     assert [(d.id, d.annotation["label"], d.annotators) for d in gold.documents] == [
-        ("a-doc", "only", 1), ("b-doc", "decided", 2)]  # the adjudicator is not counted as an annotator
+        ("a-doc", "only", 1),
+        ("b-doc", "decided", 2),
+    ]  # the adjudicator is not counted as an annotator
     assert [(w.document_id, w.annotators) for w in gold.withheld] == [("c-doc", 2), ("d-doc", 0)]
     assert "no adjudicator" in gold.withheld[0].reason and "adjudicators" in gold.withheld[1].reason
 

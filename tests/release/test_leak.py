@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from toolkit.release.errors import LeakError
-from toolkit.release.leak import Needles, _trie_pattern, check, scan, values_at
+from nklabor.release.errors import LeakError
+from nklabor.release.leak import Needles, _trie_pattern, check, scan, values_at
 
 SENSITIVE = {"$.notes": "withhold", "$.annotator": "pseudonymize"}
 NOTE = "The informant is the brigade leader's cousin in Musan\nShe crossed in May 2021 near the third bridge"
@@ -32,9 +32,15 @@ def test_values_at_paths() -> None:
 
 def test_needles_are_whole_notes_and_long_lines_not_in_the_text() -> None:
     found = Needles()
-    found.add({"document": {"text": "He said: the order came on June 21 from Pyongyang."}, "annotator": "ann-04",
-               "notes": "short\nthe order came on June 21 from Pyongyang\nsource B is a relative of the mine manager"},
-              SENSITIVE)
+    found.add(
+        {
+            "document": {"text": "He said: the order came on June 21 from Pyongyang."},
+            "annotator": "ann-04",
+            "notes": "short\nthe order came on June 21 from Pyongyang\nsource B is a relative of the mine "
+            "manager",
+        },
+        SENSITIVE,
+    )
     assert found.ids == {"ann-04"}
     assert "source B is a relative of the mine manager" in found.withheld
     assert "the order came on June 21 from Pyongyang" not in found.withheld  # quotes the public text
@@ -57,10 +63,16 @@ def test_text_files_and_compressed_parquet_values_are_scanned(tmp_path: Path) ->
     pq.write_table(table, tmp_path / "a.parquet", compression="zstd", write_statistics=False)
     assert line.encode() not in (tmp_path / "a.parquet").read_bytes()  # only decoding can find it
     (tmp_path / "card.md").write_text("Annotated by ann-04.", encoding="utf-8")
-    (tmp_path / "ok.md").write_text("Annotated by R1; ann-045 and xann-04 are other tokens.", encoding="utf-8")
+    (tmp_path / "ok.md").write_text(
+        "Annotated by R1; ann-045 and xann-04 are other tokens.", encoding="utf-8"
+    )
     (tmp_path / "schema.json").write_text('{"examples": ["ann-04"]}', encoding="utf-8")
-    findings = scan(tmp_path, ["a.parquet", "card.md", "ok.md", "schema.json"], needles(),
-                    ids_exempt=["schema.json"])
+    findings = scan(
+        tmp_path,
+        ["a.parquet", "card.md", "ok.md", "schema.json"],
+        needles(),
+        ids_exempt=["schema.json"],
+    )
     assert [(f.file, f.kind) for f in findings] == [("a.parquet", "withheld"), ("card.md", "id")]
     with pytest.raises(LeakError) as caught:
         check(tmp_path, ["a.parquet", "card.md"], needles())

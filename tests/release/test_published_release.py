@@ -1,4 +1,5 @@
-"""The checked-in `releases/v1.0.0`: it loads offline with its class names, its Parquet schemas are the declared
+"""The checked-in `releases/v1.0.0`: it loads offline with its class names, its Parquet schemas are the
+declared
 ones, `mlcroissant` validates it, every checksum holds, and no note of the seed annotations is in it."""
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from toolkit import load_schemas
-from toolkit.release.tables import Columns
-from toolkit.release.verify import verify_release
+from nklabor import load_schemas
+from nklabor.release.tables import Columns
+from nklabor.release.verify import verify_release
+from tests.support import ROOT, SEED_RELEASE, normal
 
-from .conftest import ROOT, SEED_RELEASE, normal
 from .test_card import label_ids
 
 pytestmark = pytest.mark.skipif(not SEED_RELEASE.is_dir(), reason="releases/v1.0.0 is not checked in")
@@ -36,16 +37,19 @@ def test_events_load_offline_with_class_names(tmp_path: Path, no_network: list[o
                 checked += 1
         assert checked > part.num_rows
     assert sum(p.num_rows for p in ds.values()) == sum(
-        pq.ParquetFile(p).metadata.num_rows for p in SEED_RELEASE.glob("data/events/*.parquet"))
+        pq.ParquetFile(p).metadata.num_rows for p in SEED_RELEASE.glob("data/events/*.parquet")
+    )
     assert no_network == []
 
 
-LATEST = max((p for p in (ROOT / "releases").glob("v*") if p.is_dir()),
-             key=lambda p: tuple(int(x) for x in p.name[1:].split("-")[0].split(".")))
+LATEST = max(
+    (p for p in (ROOT / "releases").glob("v*") if p.is_dir()),
+    key=lambda p: tuple(int(x) for x in p.name[1:].split("-")[0].split(".")),
+)
 
 
 def test_parquet_schemas_are_the_declared_ones() -> None:
-    """The newest release has exactly the columns the toolkit declares (older ones keep the layout they had)."""
+    """The newest release has exactly the columns nklabor declares (older ones keep the layout they had)."""
     declared = Columns(load_schemas(LATEST / "schema")).schemas_by_config
     files = sorted(LATEST.glob("data/*/*.parquet"))
     assert {p.parent.name for p in files} == set(declared)
@@ -86,8 +90,11 @@ def test_no_seed_note_is_in_the_release() -> None:
 
 
 def test_latest_release_records_annotators_and_agreement() -> None:
-    rows = [row for path in sorted(LATEST.glob("data/documents/*.parquet"))
-            for row in pq.read_table(path, columns=["annotators", "agreement", "role"]).to_pylist()]
+    rows = [
+        row
+        for path in sorted(LATEST.glob("data/documents/*.parquet"))
+        for row in pq.read_table(path, columns=["annotators", "agreement", "role"]).to_pylist()
+    ]
     adjudicated = [r for r in rows if r["role"] == 1]
     single = [r for r in rows if r["annotators"] == 1]
     assert adjudicated and all(r["annotators"] >= 2 and 0 <= r["agreement"] <= 1 for r in adjudicated)
@@ -97,9 +104,15 @@ def test_latest_release_records_annotators_and_agreement() -> None:
 
 def test_latest_card_lists_agreement_of_adjudicated_documents() -> None:
     card = (LATEST / "README.md").read_text(encoding="utf-8")
-    section = card[card.index("### Agreement before adjudication"):card.index("### Withheld until adjudicated")]
-    rows = [r for path in sorted(LATEST.glob("data/documents/*.parquet"))
-            for r in pq.read_table(path, columns=["id", "annotators", "agreement"]).to_pylist() if r["annotators"] > 1]
+    section = card[
+        card.index("### Agreement before adjudication") : card.index("### Withheld until adjudicated")
+    ]
+    rows = [
+        r
+        for path in sorted(LATEST.glob("data/documents/*.parquet"))
+        for r in pq.read_table(path, columns=["id", "annotators", "agreement"]).to_pylist()
+        if r["annotators"] > 1
+    ]
     assert rows
     for row in rows:
         assert f"| `{row['id']}` | {row['annotators']} | {row['agreement']:.3f} |" in section

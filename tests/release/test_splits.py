@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from toolkit.release.errors import ReleaseConflictError
-from toolkit.release.splits import assign_splits, hashed_split
+from nklabor.release.errors import ReleaseConflictError
+from nklabor.release.splits import assign_splits, hashed_split
 
 
 def test_hash_split_is_stable_and_roughly_80_10_10() -> None:

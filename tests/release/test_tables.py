@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from toolkit import load_schemas, synthetic
-from toolkit.release.features import features_of
-from toolkit.release.tables import CONFIGS, SPLITS, WRITE_OPTIONS, Columns, TableWriter, rows
-
-from .conftest import normal
+from nklabor import load_schemas
+from nklabor.release.features import features_of
+from nklabor.release.layout import data_file
+from nklabor.release.tables import CONFIGS, SPLITS, WRITE_OPTIONS, Columns, TableWriter, rows
+from tests.support import normal, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +37,17 @@ def test_rows_encode_labels_and_drop_notes(columns: Columns) -> None:
     assert "ann-01" not in json.dumps([document, events, spans], default=str)
     assert document["annotator"] == "R1" and events[0]["annotator"] == "R1"
     first = data["events"][0]
-    assert events[0]["mobilization_type"] == labels["mobilization_type"].names.index(first["mobilization_type"])
+    assert events[0]["mobilization_type"] == labels["mobilization_type"].names.index(
+        first["mobilization_type"]
+    )
     assert events[0]["population"] == sorted(labels["population"].names.index(p) for p in first["population"])
     assert len(events) == len(data["events"]) == len(document["events"])
-    expected_spans = sum(len(e["evidence"]) + sum(len(c["evidence"]) for c in e["coercion"]) for e in data["events"])
+    expected_spans = sum(
+        len(e["evidence"]) + sum(len(c["evidence"]) for c in e["coercion"]) for e in data["events"]
+    )
     assert len(spans) == expected_spans
     for span in spans:
-        assert data["document"]["text"][span["start"]:span["end"]] == span["quote"]
+        assert data["document"]["text"][span["start"] : span["end"]] == span["quote"]
         assert (span["indicator"] is None) == (span["kind"] == 0)
 
 
@@ -57,14 +61,15 @@ def test_multi_label_order_does_not_matter(columns: Columns) -> None:
 
 
 def test_parquet_files_have_the_declared_schema_and_options(tmp_path: Path, columns: Columns) -> None:
-    writer = TableWriter(tmp_path / "data", columns)
+    writer = TableWriter(tmp_path, columns)
     document, events, spans = rows(annotation(), 1, "R1", columns)
     writer.add("documents", "train", [document])
     writer.add("events", "train", events)
     writer.add("spans", "test", spans)
     written = writer.close()
-    assert written == [TableWriter.relative(c, s) for c, s in
-                       [("documents", "train"), ("events", "train"), ("spans", "test")]]
+    assert written == [
+        data_file(c, s) for c, s in [("documents", "train"), ("events", "train"), ("spans", "test")]
+    ]
     for rel in written:
         config = rel.split("/")[1]
         schema = pq.read_schema(tmp_path / rel)
@@ -81,7 +86,7 @@ def test_parquet_files_have_the_declared_schema_and_options(tmp_path: Path, colu
             assert chunk.compression == "ZSTD"
             assert not any("DICTIONARY" in e for e in chunk.encodings), chunk.encodings
             assert not chunk.has_dictionary_page
-    assert not (tmp_path / TableWriter.relative("documents", "test")).exists()  # no empty split files
+    assert not (tmp_path / data_file("documents", "test")).exists()  # no empty split files
     assert set(SPLITS) >= {"train", "test"} and set(CONFIGS) == {"documents", "events", "spans"}
 
 

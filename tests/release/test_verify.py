@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.errors import UsageError
-from toolkit.release.checksums import sha256_file
-from toolkit.release.verify import verify_release
+from nklabor.errors import UsageError
+from nklabor.release.checksums import sha256_file
+from nklabor.release.verify import verify_release
 
 
 @pytest.fixture
@@ -44,8 +44,10 @@ def test_a_file_edited_with_its_manifest_line_is_caught_by_croissant(release: Pa
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     manifest = release / "checksums.sha256"
-    lines = [f"{sha256_file(path)}  {rel}" if line.endswith(f"  {rel}") else line
-             for line in manifest.read_text(encoding="utf-8").splitlines()]
+    lines = [
+        f"{sha256_file(path)}  {rel}" if line.endswith(f"  {rel}") else line
+        for line in manifest.read_text(encoding="utf-8").splitlines()
+    ]
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = verify_release(release).problems
     assert len(problems) == 1 and problems[0].startswith(f"croissant.json: {rel}: sha256 ")
@@ -55,7 +57,10 @@ def test_missing_and_unlisted_files_are_caught(release: Path) -> None:
     (release / "croissant.json").unlink()
     (release / "data" / "extra.parquet").write_bytes(b"x")
     problems = verify_release(release).problems
-    assert problems == ["croissant.json: missing", "data/extra.parquet: not listed in checksums.sha256"]
+    assert problems == [
+        "croissant.json: missing",
+        "data/extra.parquet: not listed in checksums.sha256",
+    ]
 
 
 def test_a_missing_manifest_is_a_usage_error(release: Path) -> None:

@@ -1,0 +1,78 @@
+"""`nklabor release build|verify|diff` through the CLI: output and exit codes, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nklabor.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["release", *args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def test_build_prints_the_report_and_what_it_published(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "releases"
+    code, output = invoke("build", "--version", "1.0.0", "--from", str(corpus), "--out", str(out))
+    assert code == 0, output
+    lines = output.splitlines()
+    assert lines[0] == "valid: 15 record(s) in 2 file(s), 0 error(s)"  # 12 documents, #3 twice, #5 thrice
+    assert lines[1].startswith(f"built {out / 'v1.0.0'}: 11 documents (train ")
+    assert lines[2] == "withheld until adjudicated: synthetic-3-0000003"
+    code, output = invoke("build", "--version", "1.0.0", "--from", str(corpus), "--out", str(out))
+    assert code == 2 and "already published; releases are never overwritten" in output
+
+
+@pytest.mark.parametrize("version", ["../x", "/etc", "1.0", "v1.0.0/../../x", "1.0.0-"])
+def test_path_like_versions_are_refused(corpus: Path, tmp_path: Path, version: str) -> None:
+    out = tmp_path / "releases"
+    code, output = invoke("build", "--version", version, "--from", str(corpus), "--out", str(out))
+    assert code == 2 and "is not a release version" in output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["annotations"]
+
+
+def test_invalid_input_prints_every_finding_and_exits_1(corpus: Path, tmp_path: Path) -> None:
+    path = corpus / "corpus.jsonl"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"status": "', '"status": "x', 1), encoding="utf-8"
+    )
+    code, output = invoke("build", "--version", "1.0.0", "--from", str(corpus), "--out", str(tmp_path / "r"))
+    assert code == 1
+    assert f"{path}:1:" in output and "[schema.enum]" in output
+    assert "error: the input does not validate (1 error(s)): nothing done" in output
+    assert not (tmp_path / "r" / "v1.0.0").exists()
+
+
+def test_verify_and_tampering(shared_release: Path, tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    shutil.copytree(shared_release, releases / "v1.0.0")
+    code, output = invoke("verify", "v1.0.0", "--releases", str(releases))
+    assert code == 0 and "file(s) match checksums.sha256" in output
+    card = releases / "v1.0.0" / "README.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("Motivation", "Motive"), encoding="utf-8")
+    code, output = invoke("verify", "1.0.0", "--releases", str(releases))
+    assert code == 1 and f"{releases / 'v1.0.0'}/README.md: sha256" in output
+    code, output = invoke("verify", "v2.0.0", "--releases", str(releases))
+    assert code == 2 and "no such release" in output
+    code, output = invoke("verify", "../v1.0.0", "--releases", str(releases))
+    assert code == 2 and "is not a release version" in output
+
+
+def test_diff_text_and_json(shared_release: Path, tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    shutil.copytree(shared_release, releases / "v1.0.0")
+    shutil.copytree(shared_release, releases / "v1.0.1")
+    code, output = invoke("diff", "v1.0.0", "v1.0.1", "--releases", str(releases))
+    assert code == 0 and output.strip() == "v1.0.0 -> v1.0.1: no change to documents or events"
+    code, output = invoke("diff", "v1.0.0", "v1.0.1", "--releases", str(releases), "--json")
+    assert code == 0 and json.loads(output)["events"]["relabelled"] == []

@@ -1,0 +1,90 @@
+"""`nklabor new` and `nklabor span`: the annotator's helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..annotating import authoring
+from ..annotation import dump, write_file
+from .app import RegistryOption, app, guarded
+
+# The option behind each field `nklabor new` may find at fault.
+NEW_OPTIONS = {
+    "document.id": "--id",
+    "document.outlet": "--outlet",
+    "document.outlet_type": "--outlet-type",
+    "document.url": "--url",
+    "document.published": "--published",
+    "document.title": "--title",
+    "document.language": "--language",
+    "annotator": "--annotator",
+    "out": "--out",
+    "document.text": "ARTICLE",
+}
+
+
+@app.command()
+def new(
+    article: Annotated[Path, typer.Argument(help="The article as a UTF-8 text file.")],
+    doc_id: Annotated[str, typer.Option("--id", help="Document slug, e.g. dailynk-2021-komdok-soldiers.")],
+    outlet: Annotated[str, typer.Option(help='Publisher, e.g. "Daily NK".')],
+    url: Annotated[str, typer.Option(help="Where the article was published.")],
+    published: Annotated[str, typer.Option(help="Publication date, YYYY-MM-DD.")],
+    title: Annotated[str | None, typer.Option(help="Article title (default: its first line).")] = None,
+    outlet_type: Annotated[str, typer.Option(help="Outlet type id.")] = "nk_specialist_outlet",
+    language: Annotated[str, typer.Option(help="BCP 47 language tag.")] = "en",
+    annotator: Annotated[str, typer.Option(help="Your pseudonymous id, e.g. ann-03.")] = "ann-01",
+    out: Annotated[
+        Path | None, typer.Option(help="Output file (default: annotations/<id>.<annotator>.json).")
+    ] = None,
+    annotators: RegistryOption = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a skeleton annotation: text, hash and no events yet, valid from the start."""
+    with guarded():
+        text = authoring.read_article(article)
+        try:
+            planned = authoring.plan_new(
+                text,
+                doc_id=doc_id,
+                outlet=outlet,
+                outlet_type=outlet_type,
+                url=url,
+                published=published,
+                title=title,
+                language=language,
+                annotator=annotator,
+                out=out,
+                registry=annotators,
+                overwrite=force,
+            )
+        except authoring.OptionsError as exc:
+            for name, why in exc.faults:
+                typer.echo(f"error: {NEW_OPTIONS.get(name, name)}: {why}", err=True)
+            typer.echo("nothing written", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        write_file(planned.path, dump(planned.annotation), overwrite=force)
+    typer.echo(f"wrote {planned.path}")
+
+
+@app.command()
+def span(
+    file: Annotated[Path, typer.Argument(help="An annotation (.json) or a plain-text article.")],
+    quote: Annotated[str, typer.Argument(help="The exact words to find.")],
+    occurrence: Annotated[
+        int | None, typer.Option(help="Which occurrence (1-based) when the quote repeats.")
+    ] = None,
+) -> None:
+    """Print the {start, end, quote} span of a quote in the document text."""
+    with guarded():
+        text = authoring.document_text(file)
+        try:
+            found = authoring.find_span(text, quote, occurrence)
+        except authoring.QuoteError as exc:
+            hint = " (--occurrence N)" if exc.occurrences > 1 else ""
+            raise authoring.QuoteError(f"{file}: {exc}{hint}", exc.occurrences) from None
+    typer.echo(json.dumps(found, ensure_ascii=False))

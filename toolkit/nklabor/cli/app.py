@@ -1,0 +1,93 @@
+"""The Typer application, the options several commands share, and the one place that turns nklabor's
+exceptions into a message and an exit code: 0 valid, 1 invalid data, 2 usage error, 3 environment error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import ExistsError, InvalidInputError, NklaborError, ToolkitEnvironmentError
+from ..report import REPORTERS
+from ..schema import load_schemas
+
+EXIT_OK, EXIT_INVALID, EXIT_ENVIRONMENT = 0, 1, 3
+
+app = typer.Typer(
+    help=__doc__.split("\n\n")[0] if __doc__ else None,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+release_app = typer.Typer(
+    help="Build, verify and compare dataset releases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(release_app, name="release")
+
+SchemaDirOption = Annotated[Path | None, typer.Option(help="Schema folder (default: the project's schema/).")]
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option(help="Annotator registry (default: the nearest annotators.json above each file)."),
+]
+MaxRecordOption = Annotated[
+    int,
+    typer.Option(
+        "--max-record-bytes",
+        min=1,
+        help="Largest record read (a .json file or a JSONL line); a larger one is a record.too-large "
+        "finding.",
+    ),
+]
+ReleasesOption = Annotated[Path, typer.Option("--releases", help="Folder holding the releases.")]
+
+
+class Format(StrEnum):
+    """Formats of a validation report."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class ResultFormat(StrEnum):
+    """Formats of any other result."""
+
+    text = "text"
+    json = "json"
+
+
+def versions() -> str:
+    """`nklabor <version> (schema <version>)`: the package version from its metadata, one source."""
+    try:
+        mine = package_version("nklabor")
+    except PackageNotFoundError:  # a source tree that was never installed
+        mine = "unknown"
+    return f"nklabor {mine} (schema {load_schemas().version})"
+
+
+@contextmanager
+def guarded(report_format: str = "text") -> Iterator[None]:
+    """Turn nklabor's exceptions into a one-line message on stderr and the matching exit code. Invalid input
+    prints the validator's report (in `report_format`) first."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        typer.echo(REPORTERS[report_format](exc.report))
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except ExistsError as exc:
+        typer.echo(f"error: {exc} (use --force to replace it)", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except NklaborError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:
+        typer.echo(f"error: {ToolkitEnvironmentError(exc)}", err=True)
+        raise typer.Exit(EXIT_ENVIRONMENT) from None

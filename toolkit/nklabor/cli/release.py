@@ -1,0 +1,89 @@
+"""`nklabor release build|verify|diff`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..report import REPORTERS
+from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
+from . import render
+from .app import (
+    EXIT_INVALID,
+    MaxRecordOption,
+    RegistryOption,
+    ReleasesOption,
+    SchemaDirOption,
+    guarded,
+    release_app,
+)
+
+
+@release_app.command()
+def build(
+    version: Annotated[str, typer.Option("--version", help="Semantic version, e.g. 1.0.0.")],
+    source: Annotated[
+        list[Path] | None,
+        typer.Option("--from", help="Annotation files or folders (repeatable; default annotations/)."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder holding the releases.")] = Path("releases"),
+    schema_dir: SchemaDirOption = None,
+    annotators: RegistryOption = None,
+    max_record_bytes: MaxRecordOption = DEFAULT_MAX_RECORD_BYTES,
+) -> None:
+    """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
+    from ..release.build import (
+        build_release,  # imported on use: other commands do not pay for pyarrow
+    )
+
+    with guarded():
+        result = build_release(
+            version,
+            source or [Path("annotations")],
+            out,
+            schema_dir=schema_dir,
+            registry=annotators,
+            max_record_bytes=max_record_bytes,
+        )
+    typer.echo(REPORTERS["text"](result.report))
+    typer.echo(render.build_text(result))
+
+
+@release_app.command()
+def verify(
+    version: Annotated[str, typer.Argument(help="The release, e.g. v1.0.0.")],
+    releases: ReleasesOption = Path("releases"),
+) -> None:
+    """Recompute every checksum of a release; exit 1 naming each file that does not match."""
+    from ..release.verify import verify_release
+    from ..release.versions import release_dir
+
+    with guarded():
+        result = verify_release(release_dir(releases, version))
+    problems, summary = render.verify_text(result)
+    for line in problems:
+        typer.echo(line, err=True)
+    typer.echo(summary, err=not result.ok)
+    if not result.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@release_app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The older release, e.g. v1.0.0.")],
+    new: Annotated[str, typer.Argument(help="The newer release, e.g. v1.1.0.")],
+    releases: ReleasesOption = Path("releases"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the difference as JSON.")] = False,
+) -> None:
+    """List documents and events added, removed and relabelled, and label-count changes."""
+    from ..release.diff import diff_releases
+    from ..release.versions import release_dir
+
+    with guarded():
+        result = diff_releases(release_dir(releases, old), release_dir(releases, new))
+    typer.echo(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render.diff_text(result)
+    )

@@ -1,0 +1,175 @@
+"""Text renderers for every result a command prints. They only format; they decide nothing.
+
+A validation `Report` has its reporters in `nklabor.report.reporters`; the JSON form of every result is its
+`to_dict()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..release.layout import CONFIGS, MANIFEST, SPLITS
+
+if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
+    from ..agreement.measure import AgreementReport
+    from ..annotating.adjudication import Plan
+    from ..release.build import BuildResult
+    from ..release.diff import ReleaseDiff
+    from ..release.verify import VerifyResult
+
+
+def _num(value: float | None, width: int = 7) -> str:
+    if value is None:
+        return "n/a".rjust(width)
+    if math.isnan(value):
+        return "nan".rjust(width)
+    return f"{value:.3f}".rjust(width)
+
+
+def agreement_text(report: AgreementReport) -> str:
+    """A readable table: families, pairs of annotators, documents worst first, and the gate."""
+    lines: list[str] = []
+    excluded = (
+        f"{len(report.single)} document(s) with one annotator excluded"
+        if report.single
+        else "no document with a single annotator"
+    )
+    lines.append(
+        f"Agreement over {report.compared} of {report.total_documents} document(s) with two or more "
+        f"annotators ({', '.join(report.annotators) or 'none'}); {excluded}; "
+        f"{report.adjudications} adjudication(s) not counted."
+    )
+    if not report.documents:
+        lines.append("Nothing to compare: every document has a single annotator.")
+    else:
+        width = max(len("field"), *(len(f.field) for f in report.fields))
+        lines.append("")
+        lines.append(f"{'field'.ljust(width)}  {'measure':<16} {'units':>5}  {'alpha':>7}  {'observed':>8}")
+        for row in report.fields:
+            flag = ""
+            if report.min_alpha is not None and row.alpha is not None and row.alpha < report.min_alpha:
+                flag = f"  < {report.min_alpha:g}"
+            alpha_text = "—".rjust(7) if row.measure == "span overlap F1" else _num(row.alpha)
+            lines.append(
+                f"{row.field.ljust(width)}  {row.measure:<16} {row.units:>5}  {alpha_text}  "
+                f"{_num(row.observed, 8)}{flag}"
+            )
+        lines.append(
+            "alpha: Krippendorff's alpha (n/a = no variation, undefined); observed: mean pairwise agreement "
+            "(MASI for sets, span overlap F1 for evidence)."
+        )
+        lines.append("")
+        lines.append("Annotator pairs (mean per-document agreement, documents in common)")
+        label = max(8, *(len(a) + 2 for a in report.annotators))
+        cell = max(14, label)
+        head = " " * label + "".join(a.ljust(cell) for a in report.annotators)
+        lines.append(head.rstrip())
+        pairs = {(p.a, p.b): p for p in report.pairs}
+        for a in report.annotators:
+            cells = []
+            for b in report.annotators:
+                pair = pairs.get((a, b)) or pairs.get((b, a))
+                if a == b:
+                    cells.append("—".ljust(cell))
+                elif pair is None or pair.agreement is None:
+                    cells.append("— (0)".ljust(cell))
+                else:
+                    cells.append(f"{pair.agreement:.3f} ({pair.documents})".ljust(cell))
+            lines.append((a.ljust(label) + "".join(cells)).rstrip())
+        lines.append("")
+        lines.append("Documents, worst first")
+        id_width = max(len("document"), *(len(d.id) for d in report.documents))
+        lines.append(f"{'agreement':>9}  {'document'.ljust(id_width)}  annotators  weakest")
+        for doc in report.documents:
+            weak = ", ".join(f"{n} {v:.2f}" for n, v in doc.weakest()) or "—"
+            lines.append(f"{doc.agreement:9.3f}  {doc.id.ljust(id_width)}  {len(doc.annotators):>10}  {weak}")
+    if report.min_alpha is not None:
+        lines.append("")
+        failed = report.gate_failed
+        if failed:
+            lines.append(f"gate failed (--min-alpha {report.min_alpha:g}): " + "; ".join(failed))
+        else:
+            lines.append(f"gate passed: every defined alpha >= {report.min_alpha:g}")
+    return "\n".join(lines)
+
+
+def adjudication_text(plan: Plan, written: Sequence[Path]) -> str:
+    """What was written and what was left alone, one line per document."""
+    lines = [f"wrote {p}" for p in written]
+    width = max((len(a.document_id) for a in plan.adjudications), default=0)
+    for a in plan.adjudications:
+        figure = "n/a" if a.agreement is None else f"{a.agreement:.3f}"
+        kind = "accepted" if a.final else "draft"
+        lines.append(
+            f"{kind:<9} {a.document_id.ljust(width)}  {', '.join(a.annotators)}  agreement {figure}  "
+            f"{len(a.disputes)} dispute(s)"
+        )
+    for doc in plan.unanimous_skipped:
+        lines.append(f"unanimous {doc}  (pass --accept-unanimous to write it as adjudicated)")
+    for doc, where in plan.pending:
+        lines.append(f"pending   {doc}  draft not settled yet in {where}")
+    if plan.adjudicated:
+        lines.append(f"{len(plan.adjudicated)} document(s) already adjudicated")
+    if plan.single:
+        lines.append(f"{len(plan.single)} document(s) with one annotator: nothing to adjudicate")
+    if not plan.adjudications:
+        lines.append("nothing written")
+    return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def diff_text(diff: ReleaseDiff) -> str:
+    """The human-readable report of a release diff."""
+    lines = [f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary())]
+    for doc in diff.documents_added:
+        lines.append(f"+ document {doc}")
+    for doc in diff.documents_removed:
+        lines.append(f"- document {doc}")
+    for doc in diff.documents_retexted:
+        lines.append(f"~ document {doc}: text changed")
+    for doc, old, new in diff.documents_resplit:
+        lines.append(f"! document {doc}: split {old} -> {new}")
+    for doc, ev in diff.events_added:
+        lines.append(f"+ event {doc}/{ev}")
+    for doc, ev in diff.events_removed:
+        lines.append(f"- event {doc}/{ev}")
+    for doc, ev, changes in diff.relabelled:
+        shown = "; ".join(f"{k}: {_show(o)} -> {_show(n)}" for k, (o, n) in changes.items())
+        lines.append(f"~ event {doc}/{ev}: {shown}")
+    for doc, ev, cols in diff.edited:
+        lines.append(f"~ event {doc}/{ev}: edited {', '.join(cols)}")
+    if diff.label_counts:
+        lines.append("label counts (all splits):")
+        for col, counts in diff.label_counts.items():
+            shown = ", ".join(f"{name} {o} -> {n} ({n - o:+d})" for name, (o, n) in counts.items())
+            lines.append(f"  {col}: {shown}")
+    return "\n".join(lines)
+
+
+def build_text(result: BuildResult) -> str:
+    """What a build published, per config and split, and what was withheld."""
+
+    def per_split(config: str) -> str:
+        counts = result.rows[config]
+        return f"{sum(counts.values())} {config} ({', '.join(f'{s} {counts[s]}' for s in SPLITS)})"
+
+    line = f"built {result.path}: " + "; ".join(per_split(c) for c in CONFIGS)
+    if result.withheld:
+        line += f"\nwithheld until adjudicated: {', '.join(w.document_id for w in result.withheld)}"
+    return line
+
+
+def verify_text(result: VerifyResult) -> tuple[list[str], str]:
+    """(problem lines, summary line) of a verification."""
+    problems = [f"{result.path}/{p}" for p in result.problems]
+    if result.ok:
+        return problems, f"{result.path}: {result.checked} file(s) match {MANIFEST}"
+    return problems, f"{result.path}: {len(result.problems)} problem(s)"

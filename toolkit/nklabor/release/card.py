@@ -1,0 +1,268 @@
+"""`README.md`: the data card. YAML front matter that `datasets` reads (configs, data files per split,
+license,
+language, task categories, size category, `dataset_info` features), then sections after Datasheets for
+Datasets and the Hugging Face card template (`templates/card.md.j2`), with statistics computed from the
+written Parquet files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import jinja2
+import yaml
+
+from .features import Struct, hf_yaml
+from .gold import Withheld
+from .layout import CONFIGS, SPLITS, data_file
+from .metadata import CONFIG_DESCRIPTIONS, LICENSE, TITLE
+from .stats import Stats
+
+TEMPLATE = "card.md.j2"
+SHOWN_LABELS = (
+    "mobilization_type",
+    "secondary_types",
+    "population",
+    "sector",
+    "status",
+    "recruitment_mode",
+    "financial_extraction",
+    "place_precision",
+    "time_precision",
+    "workers_qualifier",
+    "sanctions_relevance",
+    "sanctions_provisions",
+    "sanctions_evasion",
+    "source_attribution",
+    "source_claim_status",
+    "source_reliability",
+    "source_credibility",
+    "forced_labour_assessment",
+    "sanctions_period",
+)
+
+
+@dataclass(frozen=True)
+class CardInput:
+    """Everything the card says that the Parquet files do not hold."""
+
+    version: str
+    date: date
+    input_annotations: int
+    withheld_values: int
+    withheld: list[Withheld]
+    languages: list[str]
+    previous: str | None
+    changes: list[str] = field(default_factory=list)
+    # document id -> (annotators, observed agreement before adjudication) for documents with several
+    # annotators
+    agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+
+
+def size_category(n: int) -> str:
+    """The Hugging Face `size_categories` bucket of `n` examples."""
+    bounds = [
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+    ]
+    return next((name for limit, name in bounds if n < limit), "10M<n<100M")
+
+
+def front_matter(
+    card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    """The YAML metadata. `sizes` maps a data file to (bytes on disk, uncompressed bytes)."""
+    infos: list[dict[str, Any]] = []
+    configs_yaml: list[dict[str, Any]] = []
+    for config in CONFIGS:
+        present = [s for s in SPLITS if stats.rows[config][s]]
+        if not present:
+            continue
+        splits = [
+            {
+                "name": s,
+                "num_bytes": sizes[data_file(config, s)][1],
+                "num_examples": stats.rows[config][s],
+            }
+            for s in present
+        ]
+        infos.append(
+            {
+                "config_name": config,
+                "features": hf_yaml(configs[config]),
+                "splits": splits,
+                "download_size": sum(sizes[data_file(config, s)][0] for s in present),
+                "dataset_size": sum(sizes[data_file(config, s)][1] for s in present),
+            }
+        )
+        configs_yaml.append(
+            {
+                "config_name": config,
+                "data_files": [{"split": s, "path": data_file(config, s)} for s in present],
+                **({"default": True} if config == "events" else {}),
+            }
+        )
+    return {
+        "pretty_name": TITLE,
+        **LICENSE,
+        "language": card.languages,
+        "multilinguality": "monolingual" if len(card.languages) <= 1 else "multilingual",
+        "annotations_creators": ["expert-generated"],
+        "language_creators": ["found"],
+        "source_datasets": ["original"],
+        "task_categories": ["text-classification", "token-classification"],
+        "task_ids": ["multi-class-classification", "multi-label-classification"],
+        "size_categories": [size_category(sum(stats.rows["events"].values()))],
+        "tags": ["forced-labour", "human-rights", "north-korea", "sanctions", "event-extraction"],
+        "configs": configs_yaml,
+        "dataset_info": infos,
+    }
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"
+    out = ["| " + " | ".join(header) + " |", rule]
+    out.extend("| " + " | ".join(str(c) for c in row) + " |" for row in rows)
+    return out
+
+
+def _per_split(counts: dict[str, Counter[Any]], keys: list[Any]) -> list[list[Any]]:
+    rows = []
+    for key in keys:
+        values = [counts.get(s, Counter()).get(key, 0) for s in SPLITS]
+        rows.append([f"`{key}`" if isinstance(key, str) else key, *values, sum(values)])
+    return rows
+
+
+def _splits(counts: dict[str, int]) -> str:
+    return ", ".join(f"{s} {counts[s]}" for s in SPLITS)
+
+
+def _empty_note(stats: Stats) -> str:
+    empty = [s for s in SPLITS if not stats.rows["documents"][s]]
+    if not empty:
+        return ""
+    return (
+        f" No document of this release falls in {' or '.join(f'`{s}`' for s in empty)}, so that split has "
+        "no files and is not listed in the metadata (`datasets` cannot load an empty split); it fills as "
+        "documents are added."
+    )
+
+
+def _labels_section(stats: Stats) -> list[str]:
+    out: list[str] = []
+    for column in SHOWN_LABELS:
+        if column not in stats.labels:
+            continue
+        total = stats.total(column)
+        present = [n for n in stats.names[column] if total.get(n)]
+        absent = [n for n in stats.names[column] if not total.get(n)]
+        kind = "multi-label: an event may count in several rows" if column in stats.multi else "one per event"
+        out += ["", f"**`{column}`** ({kind})", ""]
+        if present:
+            out += _table(["class", *SPLITS, "total"], _per_split(stats.labels[column], present))
+        if absent:
+            out += ["", "No examples: " + ", ".join(f"`{n}`" for n in absent) + "."]
+    return out
+
+
+def _render_template(**context: Any) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("nklabor.release", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(TEMPLATE).render(**context)
+
+
+def render(
+    card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dict[str, tuple[int, int]]
+) -> str:
+    """The full README.md text: the figures are computed here, the prose is in `templates/card.md.j2`."""
+    meta = yaml.safe_dump(
+        front_matter(card, stats, configs, sizes), sort_keys=False, allow_unicode=True, width=1000
+    )
+    period = (
+        f"{stats.published[0].isoformat()} to {stats.published[1].isoformat()}"
+        if stats.published
+        else "no documents"
+    )
+    labels = _labels_section(stats)
+    order = {
+        name: i
+        for i, name in enumerate(
+            (*stats.names.get("indicators", ()), *stats.names.get("indicator_status", ()))
+        )
+    }
+    indicators = sorted(
+        {key for c in stats.indicators.values() for key in c},
+        key=lambda pair: (order.get(pair[0], 0), order.get(pair[1], 0)),
+    )
+    indicator_rows = [
+        [f"`{i}`", f"`{s}`", *row[1:]]
+        for (i, s), row in zip(indicators, _per_split(stats.indicators, indicators), strict=True)
+    ]
+    return _render_template(
+        meta=meta.rstrip("\n"),
+        title=TITLE,
+        version=card.version,
+        date=card.date.isoformat(),
+        docs=sum(stats.rows["documents"].values()),
+        events=sum(stats.rows["events"].values()),
+        spans=sum(stats.rows["spans"].values()),
+        period=period,
+        data_pattern=data_file("<config>", "<split>"),
+        config_table=_lines(
+            _table(
+                ["config", "row", *SPLITS],
+                [[f"`{c}`", CONFIG_DESCRIPTIONS[c], *(stats.rows[c][s] for s in SPLITS)] for c in CONFIGS],
+            )
+        ),
+        empty_note=_empty_note(stats),
+        document_splits=_splits(stats.rows["documents"]),
+        languages=", ".join(
+            f"`{lang}` {n}" for lang, n in sorted(stats.documents.get("language", {}).items())
+        ),
+        outlet_types=", ".join(
+            f"`{k}` {n}" for k, n in sorted(stats.documents.get("outlet_type", {}).items())
+        ),
+        annotators_table=_lines(
+            _table(
+                ["annotations", *SPLITS, "total"],
+                _per_split(stats.annotators, sorted({k for c in stats.annotators.values() for k in c})),
+            )
+        ),
+        agreement_table=_lines(
+            _table(
+                ["document", "annotators", "agreement"],
+                [
+                    [f"`{doc}`", n, "n/a" if a is None else f"{a:.3f}"]
+                    for doc, (n, a) in card.agreement.items()
+                ],
+            )
+        )
+        if card.agreement
+        else "",
+        withheld=card.withheld,
+        labels_section=("\n" + _lines(labels)) if labels else "",
+        indicators_table=_lines(_table(["indicator", "status", *SPLITS, "total"], indicator_rows))
+        if indicators
+        else "",
+        outlets=", ".join(f"{name} ({n})" for name, n in sorted(stats.documents.get("outlet", {}).items())),
+        input_annotations=card.input_annotations,
+        withheld_values=card.withheld_values,
+        previous=card.previous,
+        changes=card.changes,
+    )
+
+
+def _lines(lines: list[str]) -> str:
+    return "\n".join(lines)

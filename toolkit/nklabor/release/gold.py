@@ -1,0 +1,84 @@
+"""Gold selection: which annotation of each document a release publishes.
+
+- an `adjudicator` annotation of a document wins;
+- a document with a single annotation uses it;
+- a document with several annotators and no adjudicator (or several adjudicators) is withheld until
+  adjudicated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..agreement.measure import document_agreement
+from ..annotation import ROLE_ANNOTATOR, by_document, is_adjudication, is_draft
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    """The annotation published for one document and how many annotations the document has."""
+
+    annotation: dict[str, Any]
+    annotators: int
+    agreement: float | None = None
+
+    @property
+    def id(self) -> str:
+        """The document id."""
+        return str(self.annotation["document"]["id"])
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A document left out of the release, and why."""
+
+    document_id: str
+    annotators: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gold:
+    """Gold documents sorted by id, and the documents withheld."""
+
+    documents: list[GoldDocument]
+    withheld: list[Withheld]
+
+
+def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
+    """Pick one annotation per document (see the module docstring)."""
+    documents: list[GoldDocument] = []
+    withheld: list[Withheld] = []
+    for doc_id, group in by_document(annotations, lambda a: a).items():
+        # An unsettled adjudication draft is not gold yet; only annotators' labels count as annotators.
+        drafts = [a for a in group if is_draft(a)]
+        group = [a for a in group if not any(a is d for d in drafts)]
+        adjudicated = [a for a in group if is_adjudication(a)]
+        annotators = sum(1 for a in group if a["role"] == ROLE_ANNOTATOR)
+        if drafts and not adjudicated:
+            withheld.append(Withheld(doc_id, annotators, "adjudication draft not yet settled"))
+        elif len(adjudicated) == 1:
+            agreement = document_agreement([a for a in group if a["role"] == ROLE_ANNOTATOR]).get(doc_id)
+            documents.append(GoldDocument(adjudicated[0], annotators, agreement))
+        elif len(adjudicated) > 1:
+            withheld.append(
+                Withheld(doc_id, annotators, f"{len(adjudicated)} adjudicators disagree on who decides")
+            )
+        elif len(group) == 1:
+            documents.append(GoldDocument(group[0], 1))
+        else:
+            withheld.append(Withheld(doc_id, annotators, f"{annotators} annotators and no adjudicator"))
+    return Gold(documents, withheld)
+
+
+def pseudonyms(documents: Iterable[GoldDocument]) -> dict[str, str]:
+    """Raw annotator id -> release pseudonym (`R1`, `R2`, ... in order of first appearance over the sorted
+    gold
+    documents). Pseudonyms are upper case, so none can equal a raw id, which the schema keeps lower case."""
+    out: dict[str, str] = {}
+    for doc in documents:
+        raw = doc.annotation["annotator"]
+        if raw not in out:
+            out[raw] = f"R{len(out) + 1}"
+    return out

@@ -1,0 +1,156 @@
+"""The catalogue of finding codes. Codes are stable: renaming one is a breaking change for CI users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    """A kind of finding: its slug, the layer that raises it, and what it means."""
+
+    slug: str
+    layer: str
+    description: str
+
+
+_ENTRIES: list[tuple[str, str, str]] = [
+    # files and paths
+    ("path.symlink", "file", "A symbolic link: reported, never followed."),
+    (
+        "path.case-collision",
+        "file",
+        "Two file names in one folder differ only by case or by Unicode normalisation (NFC/NFD); they "
+        "collide on "
+        "some systems.",
+    ),
+    (
+        "path.not-regular-file",
+        "file",
+        "A FIFO, socket or device named like an annotation: reported, never opened.",
+    ),
+    ("file.empty", "file", "The file has no content."),
+    (
+        "record.too-large",
+        "file",
+        "One record (a .json file, or a JSONL line) is larger than the per-record cap.",
+    ),
+    (
+        "encoding.bom",
+        "encoding",
+        "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
+    ),
+    ("encoding.utf16", "encoding", "The file is UTF-16 (or has NUL bytes); save it as UTF-8."),
+    (
+        "encoding.invalid-utf8",
+        "encoding",
+        "Bytes that are not UTF-8 (often CP1252 quotes or a Latin-1 file).",
+    ),
+    (
+        "encoding.lone-surrogate",
+        "encoding",
+        "A \\uD800-\\uDFFF escape without its pair: not a Unicode character.",
+    ),
+    # JSON syntax
+    ("json.syntax", "json", "Not valid JSON."),
+    ("json.trailing-comma", "json", "A comma before a closing bracket or brace."),
+    (
+        "json.extra-data",
+        "json",
+        "More content after the first JSON value (in JSONL: one value per line).",
+    ),
+    (
+        "json.duplicate-key",
+        "json",
+        "The same key twice in one object; JSON readers disagree on which one wins.",
+    ),
+    (
+        "json.non-finite-number",
+        "json",
+        "NaN, Infinity or a number too large for a float (e.g. 1e400).",
+    ),
+    (
+        "json.unsafe-integer",
+        "json",
+        "An integer beyond +/-(2**53 - 1), which many JSON readers corrupt.",
+    ),
+    ("json.too-deep", "json", "Nesting deeper than any annotation needs."),
+    (
+        "json.float-for-integer",
+        "json",
+        "A number with a fraction or exponent (3.0, 1e2) where the schema wants an integer token (3).",
+    ),
+    ("jsonl.blank-line", "json", "A blank line in a JSONL file."),
+    (
+        "record.not-object",
+        "json",
+        "A record that is not a JSON object (null, a list, a string, a number).",
+    ),
+    # structure (JSON Schema keywords)
+    ("schema.required", "schema", "A required property is missing."),
+    ("schema.additional-property", "schema", "A property the schema does not define."),
+    ("schema.type", "schema", "A value of the wrong JSON type."),
+    ("schema.enum", "schema", "A value outside the codebook's ids."),
+    ("schema.format", "schema", "A malformed date, date-time or URI."),
+    ("schema.pattern", "schema", "A string that does not match its pattern."),
+    ("schema.length", "schema", "A string that is too short or too long."),
+    ("schema.range", "schema", "A number below the minimum or above the maximum."),
+    ("schema.items", "schema", "Too few or too many items in a list."),
+    ("schema.unique-items", "schema", "A list repeats an item."),
+    ("schema.invalid", "schema", "Any other schema violation."),
+    # semantic rules of the codebook
+    ("text.hash-mismatch", "semantic", "document.text_sha256 is not the SHA-256 of the text."),
+    ("text.not-nfc", "semantic", "document.text is not in Unicode NFC."),
+    ("text.line-endings", "semantic", "document.text has \\r line endings; use \\n."),
+    ("span.out-of-range", "semantic", "A span's offsets are outside the text or start >= end."),
+    ("span.quote-mismatch", "semantic", "text[start:end] differs from the span's quote."),
+    (
+        "span.splits-grapheme",
+        "semantic",
+        "Warning: a span edge falls inside a user-perceived character (a letter "
+        "with combining marks, an emoji sequence).",
+    ),
+    ("coercion.duplicate-indicator", "semantic", "The same indicator twice in one event."),
+    ("workers.order", "semantic", "workers must satisfy min <= best <= max."),
+    ("workers.qualifier-mismatch", "semantic", "The numbers given do not fit the count qualifier."),
+    ("time.order", "semantic", "time.start is after time.end."),
+    ("place.unknown-country", "semantic", "Not an ISO 3166-1 alpha-2 country code."),
+    ("place.unknown-subdivision", "semantic", "Not an ISO 3166-2 subdivision code."),
+    (
+        "place.subdivision-mismatch",
+        "semantic",
+        "The subdivision's prefix differs from the country.",
+    ),
+    (
+        "sanctions.needs-foreign-place",
+        "semantic",
+        "direct/possible sanctions relevance needs a place outside KP.",
+    ),
+    (
+        "sanctions.needs-provision",
+        "semantic",
+        "direct/possible sanctions relevance needs at least one provision.",
+    ),
+    ("event.needs-foreign-place", "semantic", "overseas_dispatch needs a place outside KP."),
+    ("event.duplicate-id", "semantic", "Two events of one annotation share an id."),
+    ("event.secondary-repeats-primary", "semantic", "secondary_types repeats mobilization_type."),
+    ("annotation.irrelevant-with-events", "semantic", "relevant is false but events is not empty."),
+    # across files
+    ("annotator.unregistered", "cross-file", "The annotator id is not in annotators.json."),
+    ("annotator.role-not-granted", "cross-file", "The annotator is not registered for this role."),
+    ("annotation.duplicate", "cross-file", "A second annotation of one document by one annotator."),
+    (
+        "document.hash-conflict",
+        "cross-file",
+        "Annotations of one document carry different text hashes.",
+    ),
+    ("registry.missing", "cross-file", "No annotators.json in the folder or any parent folder."),
+    (
+        "registry.personal-data",
+        "cross-file",
+        "annotators.json holds a name, e-mail address or other personal data.",
+    ),
+    ("registry.duplicate-id", "cross-file", "annotators.json lists an id twice."),
+]
+
+CODES: dict[str, Code] = {slug: Code(slug, layer, text) for slug, layer, text in _ENTRIES}

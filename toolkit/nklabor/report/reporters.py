@@ -1,0 +1,59 @@
+"""Render a `Report` as text, JSON or GitHub workflow annotations. Reporters only format; they decide
+nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .issues import Issue, Report
+
+
+def _where(issue: Issue) -> str:
+    parts = [issue.file]
+    if issue.line is not None:
+        parts.append(str(issue.line))
+        if issue.column is not None:
+            parts.append(str(issue.column))
+    return ":".join(parts)
+
+
+def text(report: Report) -> str:
+    """`file:line:col: $.path [code] message`, one per line, then a summary line."""
+    lines = [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
+    errors = sum(1 for i in report.issues if i.severity == "error")
+    warnings = len(report.issues) - errors
+    status = "valid" if report.valid else "invalid"
+    summary = f"{status}: {report.records} record(s) in {report.files} file(s), {errors} error(s)"
+    lines.append(summary + (f", {warnings} warning(s)" if warnings else ""))
+    return "\n".join(lines)
+
+
+def as_json(report: Report) -> str:
+    """The report object, exactly `Report.to_dict()`."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _escape(value: str, prop: bool = False) -> str:
+    # GitHub workflow command escaping.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def github(report: Report) -> str:
+    """`::error file=...,line=...,col=...,title=code::message` lines for GitHub Actions."""
+    out = []
+    for i in report.issues:
+        props = [f"file={_escape(i.file, True)}"]
+        if i.line is not None:
+            props.append(f"line={i.line}")
+        if i.column is not None:
+            props.append(f"col={i.column}")
+        props.append(f"title={_escape(i.code, True)}")
+        out.append(f"::{i.severity} {','.join(props)}::{_escape(f'{i.path} {i.message}')}")
+    return "\n".join(out)
+
+
+REPORTERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}

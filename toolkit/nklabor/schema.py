@@ -1,0 +1,294 @@
+"""The single loader for the JSON Schemas in `schema/`.
+
+Schemas resolve `$ref` only among the local files: every reference is checked when the set is loaded, and one
+that points anywhere else (another host, a `file:` URI) is a `SchemaError`. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import jsonschema
+import jsonschema.validators
+import jsonschema_rs
+import referencing
+import referencing.jsonschema
+import regress
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import SchemaError, ToolkitEnvironmentError
+
+ROOT = "annotation"
+REGISTRY = "annotators"
+REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
+_REF_KEYWORDS = ("$ref", "$dynamicRef")
+
+
+def default_schema_dir() -> Path:
+    """`schema/` of a source checkout, else the copy installed with the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parents[1] / "schema", here / "_schema"):
+        if candidate.is_dir():
+            return candidate
+    raise ToolkitEnvironmentError(f"no schema folder found beside {here}")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One closed vocabulary: its ids, each with the definition the codebook gives it."""
+
+    name: str
+    title: str
+    values: tuple[Any, ...]
+    descriptions: dict[str, str]
+    extra: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """Class names as strings (ClassLabel names for integer vocabularies too)."""
+        return [str(v) for v in self.values]
+
+
+@dataclass(frozen=True, eq=False)
+class SchemaSet:
+    """All schema resources of one folder, checked and indexed."""
+
+    directory: Path
+    resources: dict[str, dict[str, Any]]
+    files: dict[str, Path]
+    base: str
+
+    def uri(self, name: str) -> str:
+        """The `$id` of the schema file `<name>.schema.json`."""
+        return urljoin(self.base, f"{name}.schema.json")
+
+    @property
+    def version(self) -> str:
+        """The schema version a new annotation declares: the last value `schema_version` allows."""
+        return str(self.schema(ROOT)["properties"]["schema_version"]["enum"][-1])
+
+    def schema(self, name: str) -> dict[str, Any]:
+        return self.resources[self.uri(name)]
+
+    @cached_property
+    def registry(self) -> referencing.Registry[Any]:
+        # No `retrieve`: an unknown URI raises instead of being fetched.
+        return referencing.Registry().with_resources(
+            (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in self.resources.items()
+        )
+
+    def validator(self, name: str = ROOT) -> Draft202012Validator:
+        """Python `jsonschema` validator (detailed errors) with format assertion on."""
+        return _python_validator(self, name)
+
+    def fast_validator(self, name: str = ROOT) -> Any:
+        """Compiled validator (jsonschema-rs, offline) for the common all-valid case."""
+        return _fast_validator(self, name)
+
+    @cached_property
+    def labels(self) -> dict[str, Label]:
+        """Every enum that carries `x-enumDescriptions`, keyed by its `$defs` name."""
+        out: dict[str, Label] = {}
+        for uri, schema in self.resources.items():
+            for name, node in schema.get("$defs", {}).items():
+                if isinstance(node, dict) and "x-enumDescriptions" in node:
+                    if name in out:
+                        raise SchemaError(f"{self.files[uri].name}: label {name!r} is defined twice")
+                    extra = {k[2:]: v for k, v in node.items() if k.startswith("x-") and isinstance(v, dict)}
+                    extra.pop("enumDescriptions", None)
+                    out[name] = Label(
+                        name,
+                        node.get("title", name),
+                        tuple(node["enum"]),
+                        node["x-enumDescriptions"],
+                        extra,
+                    )
+        for name, node in self.schema(ROOT).get("x-derived", {}).items():
+            out[name] = Label(
+                name,
+                name.replace("_", " ").capitalize(),
+                tuple(node["enum"]),
+                node["x-enumDescriptions"],
+            )
+        return out
+
+    @cached_property
+    def dimensions(self) -> dict[str, str]:
+        """Coercion indicator id -> `involuntariness` | `penalty`."""
+        return self.labels["indicator"].extra["dimensions"]
+
+    @cached_property
+    def sensitive_fields(self) -> dict[str, str]:
+        """Instance paths (`$.notes`, `$.events[*].x`) -> `withhold` | `pseudonymize`, read from
+        `x-sensitivity`."""
+        return {
+            path: node["x-sensitivity"] for path, node in self.instance_nodes() if "x-sensitivity" in node
+        }
+
+    @cached_property
+    def integer_paths(self) -> frozenset[str]:
+        """Instance paths (`$.events[*].workers.best`) whose schema type is `integer`."""
+        return frozenset(path for path, node in self.instance_nodes() if node.get("type") == "integer")
+
+    def instance_nodes(self, name: str = ROOT) -> list[tuple[str, dict[str, Any]]]:
+        """Every schema node that describes a value, with its instance path (`[*]` for array items), following
+        `$ref` through `properties` and `items`."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        self._walk(self.schema(name), self.uri(name), "$", found, set())
+        return found
+
+    def _walk(
+        self,
+        node: Any,
+        base: str,
+        path: str,
+        found: list[tuple[str, dict[str, Any]]],
+        seen: set[tuple[str, str]],
+    ) -> None:
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            target = urljoin(base, node["$ref"])
+            if (target, path) in seen:
+                return
+            seen.add((target, path))
+            resolved = self.registry.resolver(base_uri=base).lookup(node["$ref"])
+            self._walk(resolved.contents, urldefrag(target).url, path, found, seen)
+        found.append((path, node))
+        for key, sub in node.get("properties", {}).items():
+            self._walk(sub, base, f"{path}.{key}", found, seen)
+        if "items" in node:
+            self._walk(node["items"], base, f"{path}[*]", found, seen)
+
+
+@lru_cache(maxsize=256)
+def _ecma_regex(pattern: str) -> regress.Regex:
+    return regress.Regex(pattern, flags="u")
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """`pattern` with ECMA-262 semantics, as JSON Schema and the compiled validator define it: Python's `re`
+    lets `$` match before a final newline, so `"abc\\n"` would pass `^[a-z]+$`."""
+    if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+@lru_cache(maxsize=8)
+def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
+    # jsonschema picks the validator class of a `$ref`'s target by its `$schema`, which would drop the ECMA
+    # `pattern`; the copies it validates with have no `$schema` (every file is draft 2020-12, checked on
+    # load).
+    bare = {uri: {k: v for k, v in s.items() if k != "$schema"} for uri, s in schemas.resources.items()}
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in bare.items()
+    )
+    validator: Draft202012Validator = _Validator(
+        bare[schemas.uri(name)],
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return validator
+
+
+@lru_cache(maxsize=8)
+def _fast_validator(schemas: SchemaSet, name: str) -> Any:
+    registry = jsonschema_rs.Registry(list(schemas.resources.items()))
+    return jsonschema_rs.Draft202012Validator(
+        schemas.schema(name), registry=registry, validate_formats=True, offline=True
+    )
+
+
+def _iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _REF_KEYWORDS and isinstance(value, str):
+                yield f"{pointer}/{key}", value
+            else:
+                yield from _iter_refs(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _iter_refs(value, f"{pointer}/{i}")
+
+
+def _check_formats() -> None:
+    missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    if missing:
+        raise ToolkitEnvironmentError(
+            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and "
+            "rfc3986-validator"
+        )
+
+
+@lru_cache(maxsize=4)
+def load_schemas(directory: Path | str | None = None) -> SchemaSet:
+    """Load, check and index every `*.schema.json` in `directory` (default: the project's `schema/`).
+
+    Raises `SchemaError` for an invalid schema, a duplicate `$id`, or a `$ref` to anything but these files.
+    """
+    _check_formats()
+    folder = Path(directory) if directory is not None else default_schema_dir()
+    if not folder.is_dir():
+        raise SchemaError(f"{folder}: schema folder not found")
+    resources: dict[str, dict[str, Any]] = {}
+    files: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.schema.json")):
+        schema = _read_schema(path)
+        uri = schema.get("$id")
+        if not isinstance(uri, str) or urldefrag(uri).fragment:
+            raise SchemaError(f"{path}: every schema needs an absolute `$id` without fragment")
+        if uri in resources:
+            raise SchemaError(f"{path}: `$id` {uri} is already used by {files[uri]}")
+        resources[uri] = schema
+        files[uri] = path
+    if not resources:
+        raise SchemaError(f"{folder}: no *.schema.json files")
+    _check_refs(resources, files)
+    base = urljoin(next(iter(resources)), ".")
+    schemas = SchemaSet(folder, resources, files, base)
+    for required in (ROOT, REGISTRY):
+        if schemas.uri(required) not in resources:
+            raise SchemaError(f"{folder}: missing {required}.schema.json")
+    for label in schemas.labels.values():
+        missing = [v for v in label.values if str(v) not in label.descriptions]
+        if missing:
+            raise SchemaError(f"label {label.name!r}: no definition for {missing}")
+    return schemas
+
+
+def _read_schema(path: Path) -> dict[str, Any]:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError(f"{path}: cannot read schema: {exc}") from None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        where = "/" + "/".join(str(p) for p in exc.path)
+        raise SchemaError(f"{path}: not a valid draft 2020-12 schema at {where}: {exc.message}") from None
+    if not isinstance(schema, dict):
+        raise SchemaError(f"{path}: a schema file must hold an object")
+    return schema
+
+
+def _check_refs(resources: dict[str, dict[str, Any]], files: dict[str, Path]) -> None:
+    """Every `$ref` must point at one of the local files: nothing is ever fetched."""
+    for uri, schema in resources.items():
+        for pointer, ref in _iter_refs(schema):
+            target = urldefrag(urljoin(uri, ref)).url
+            if target not in resources:
+                raise SchemaError(
+                    f"{files[uri]}: {pointer} = {ref!r} is not one of the local schema files; "
+                    "remote and file: references are refused"
+                )

@@ -1,0 +1,470 @@
+"""Safe reading of `.json` (one annotation) and `.jsonl` (one per line) files.
+
+Only strict UTF-8 JSON gets through: a BOM, UTF-16, stray CP1252 bytes, lone surrogates, duplicate keys,
+NaN/Infinity, numbers that overflow, trailing commas, blank JSONL lines and extra data are findings with a
+line and column. The common clean record costs one C-level `json.loads`; positions are only computed, with
+`locate.SourceMap`, for a record that has a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ToolkitEnvironmentError
+from ..report import Issue, short
+from . import jsonpath
+from .locate import MAX_SAFE_INTEGER, SourceMap
+
+MAX_DEPTH = 32
+DEFAULT_MAX_RECORD_BYTES = 16 * 2**20
+"""Largest record read: a `.json` file, or one JSONL line. A larger one is a `record.too-large` finding."""
+_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass
+class Record:
+    """One JSON value read from a file. `ok` is true when it was read without a finding; `data` is then the
+    value
+    (which may be any JSON value, `null` included). `floats` tells that the text holds a fraction or exponent.
+    """
+
+    file: str
+    line: int
+    source: bytes
+    data: Any = None
+    issues: list[Issue] = field(default_factory=list)
+    ok: bool = False
+    floats: bool = False
+    _map: SourceMap | None = None
+
+    @property
+    def source_map(self) -> SourceMap:
+        if self._map is None:
+            self._map = SourceMap.build(self.source, self.line)
+        return self._map
+
+    def issue(self, code: str, path: str, message: str, key: bool = False, severity: str = "error") -> Issue:
+        """A finding at `path` of this record, located by the source map."""
+        line, column = self.source_map.position(path, key=key)
+        return Issue(self.file, line, column, path, code, message, severity)
+
+
+class _Flags:
+    """Collects what the C parser's hooks notice; positions are found afterwards, only if needed."""
+
+    __slots__ = ("duplicate", "floats", "non_finite", "unsafe_int")
+
+    def __init__(self) -> None:
+        self.duplicate = self.floats = self.non_finite = self.unsafe_int = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.duplicate = True
+        return obj
+
+    def constant(self, _name: str) -> None:
+        self.non_finite = True
+
+    def float_(self, text: str) -> float:
+        self.floats = True
+        value = float(text)
+        if not math.isfinite(value):
+            self.non_finite = True
+        return value
+
+    def int_(self, text: str) -> int:
+        if len(text) < 16:
+            return int(text)
+        try:
+            value = int(text)
+        except ValueError:  # beyond the interpreter's digit limit
+            self.unsafe_int = True
+            return 0
+        if abs(value) > MAX_SAFE_INTEGER:
+            self.unsafe_int = True
+        return value
+
+
+def parse(record: Record, text: str) -> None:
+    """Parse `text` (the decoded record) into `record.data`, or add findings to `record.issues`."""
+    flags = _Flags()
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=flags.pairs,
+            parse_constant=flags.constant,
+            parse_float=flags.float_,
+            parse_int=flags.int_,
+        )
+    except json.JSONDecodeError as exc:
+        record.issues.append(_decode_error(record, text, exc))
+        return
+    except RecursionError:
+        record.issues.append(
+            Issue(
+                record.file,
+                record.line,
+                1,
+                "$",
+                "json.too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels",
+            )
+        )
+        return
+    found: list[Issue] = []
+    if flags.duplicate or flags.non_finite or flags.unsafe_int:
+        smap = record.source_map
+        for path, (line, col) in smap.duplicates:
+            found.append(
+                Issue(
+                    record.file,
+                    line,
+                    col,
+                    path,
+                    "json.duplicate-key",
+                    "duplicate key (JSON readers disagree on which one wins)",
+                )
+            )
+        for path, (line, col), token in smap.bad_numbers:
+            code = "json.unsafe-integer" if not any(c in token for c in ".eE") else "json.non-finite-number"
+            what = (
+                "integer beyond +/-(2**53 - 1)"
+                if code == "json.unsafe-integer"
+                else "number too large for a float"
+            )
+            found.append(Issue(record.file, line, col, path, code, f"{what}: {short(token, 24)}"))
+        for path, (line, col), token in smap.bad_tokens:
+            found.append(
+                Issue(
+                    record.file,
+                    line,
+                    col,
+                    path,
+                    "json.non-finite-number",
+                    f"{token} is not a JSON number (NaN and Infinity are not JSON)",
+                )
+            )
+        if not found:  # the hooks saw something the map could not place: never drop it
+            code = (
+                "json.duplicate-key"
+                if flags.duplicate
+                else ("json.unsafe-integer" if flags.unsafe_int else "json.non-finite-number")
+            )
+            found.append(Issue(record.file, record.line, 1, "$", code, "invalid value in this record"))
+    if _SURROGATE_ESCAPE.search(text):
+        found.extend(_lone_surrogates(record, data))
+    record.floats = flags.floats
+    if found:
+        record.issues.extend(found)
+    else:
+        record.data = data
+        record.ok = True
+
+
+def too_deep(record: Record) -> Issue | None:
+    """A `json.too-deep` finding when the record nests deeper than any annotation can.
+
+    Not on the hot path: a record that deep always fails the schema, so this runs only for records that do.
+    """
+    if not _depth_exceeds(record.data, MAX_DEPTH):
+        return None
+    return Issue(record.file, record.line, 1, "$", "json.too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    return False
+
+
+def _lone_surrogates(record: Record, data: Any) -> list[Issue]:
+    out: list[Issue] = []
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if _has_surrogate(k):
+                    out.append(
+                        record.issue(
+                            "encoding.lone-surrogate",
+                            jsonpath.child(path, "?"),
+                            "a key holds an unpaired surrogate escape (\\uD800-\\uDFFF)",
+                        )
+                    )
+                stack.append((v, jsonpath.child(path, k)))
+        elif isinstance(node, list):
+            stack.extend((v, jsonpath.child(path, i)) for i, v in enumerate(node))
+        elif isinstance(node, str) and _has_surrogate(node):
+            out.append(
+                record.issue(
+                    "encoding.lone-surrogate",
+                    path,
+                    "unpaired surrogate escape (\\uD800-\\uDFFF): not a Unicode character",
+                )
+            )
+    return sorted(out)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _decode_error(record: Record, text: str, exc: json.JSONDecodeError) -> Issue:
+    line = record.line + exc.lineno - 1
+    column = exc.colno
+    before = text[: exc.pos].rstrip()
+    if exc.msg == "Extra data":
+        return Issue(
+            record.file,
+            line,
+            column,
+            "$",
+            "json.extra-data",
+            "more data after the JSON value (one value per file, or per JSONL line)",
+        )
+    if exc.pos < len(text) and text[exc.pos] in "}]" and before.endswith(","):
+        comma = len(before) - 1
+        cline = record.line + text.count("\n", 0, comma)
+        ccol = comma - (text.rfind("\n", 0, comma) + 1) + 1
+        return Issue(
+            record.file,
+            cline,
+            ccol,
+            "$",
+            "json.trailing-comma",
+            "trailing comma before a closing bracket",
+        )
+    return Issue(record.file, line, column, "$", "json.syntax", exc.msg)
+
+
+def _decode(record: Record, raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 3]
+        line = record.line + raw.count(b"\n", 0, exc.start)
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        if bad[:1] == b"\xed" and len(bad) > 1 and bad[1] >= 0xA0:
+            record.issues.append(
+                Issue(
+                    record.file,
+                    line,
+                    column,
+                    "$",
+                    "encoding.lone-surrogate",
+                    "UTF-8-encoded surrogate: not a Unicode character",
+                )
+            )
+        else:
+            record.issues.append(
+                Issue(
+                    record.file,
+                    line,
+                    column,
+                    "$",
+                    "encoding.invalid-utf8",
+                    f"byte 0x{raw[exc.start]:02X} is not UTF-8 (a CP1252 or Latin-1 file?)",
+                )
+            )
+        return None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    return head.startswith(_UTF16_BOMS) or b"\x00" in head[:4096]
+
+
+def _read_error(display: str, exc: OSError) -> ToolkitEnvironmentError:
+    return ToolkitEnvironmentError(f"{display}: cannot read: {exc.strerror or exc}")
+
+
+def _file_issue(name: str, code: str, message: str) -> Record:
+    return Record(name, 1, b"", issues=[Issue(name, 1, 1, "$", code, message)])
+
+
+def _open(path: Path, name: str) -> tuple[Any, int] | Record:
+    """Open `path` for reading without following a symlink and without blocking on a FIFO; a file that is not
+    a regular file is a finding, never opened for reading."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if os.path.islink(path):
+            return _file_issue(name, "path.symlink", "symbolic link: not followed (commit the file itself)")
+        raise _read_error(name, exc) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return _file_issue(
+            name, "path.not-regular-file", "not a regular file (a FIFO, socket or device): not read"
+        )
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb"), info.st_size
+
+
+def iter_records(
+    path: Path, display: str | None = None, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[Record]:
+    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings.
+
+    File-level findings (empty file, UTF-16, not a regular file) come as a record with no data. Streams JSONL
+    line by line; no record larger than `max_record_bytes` is ever held in memory.
+    """
+    name = display or str(path)
+    jsonl = path.suffix.lower() == ".jsonl"
+    opened = _open(path, name)
+    if isinstance(opened, Record):
+        yield opened
+        return
+    handle, size = opened
+    try:
+        with handle:
+            head = handle.read(4096)
+            if not head.strip():
+                rest = handle.read(_CHUNK)
+                while rest and not rest.strip():
+                    rest = handle.read(_CHUNK)
+                if not rest:
+                    yield _file_issue(name, "file.empty", "the file is empty")
+                    return
+            if _looks_utf16(head):
+                yield _file_issue(
+                    name,
+                    "encoding.utf16",
+                    "the file is UTF-16 (or holds NUL bytes); save it as UTF-8",
+                )
+                return
+            handle.seek(0)
+            if jsonl:
+                yield from _jsonl_records(handle, name, max_record_bytes)
+            elif size > max_record_bytes:
+                yield _too_large(name, 1, size, max_record_bytes)
+            else:
+                yield _json_record(handle.read(), name)
+    except OSError as exc:
+        raise _read_error(name, exc) from None
+
+
+def _too_large(name: str, line: int, size: int | None, cap: int) -> Record:
+    what = f"{size:,} bytes" if size is not None else "more"
+    return Record(
+        name,
+        line,
+        b"",
+        issues=[
+            Issue(
+                name,
+                line,
+                1,
+                "$",
+                "record.too-large",
+                f"record of {what}; at most {cap:,} bytes per record are read",
+            )
+        ],
+    )
+
+
+def _strip_bom(raw: bytes, record: Record) -> bytes:
+    if raw.startswith(_BOM):
+        record.issues.append(
+            Issue(
+                record.file,
+                1,
+                1,
+                "$",
+                "encoding.bom",
+                "the file starts with a UTF-8 byte-order mark; save it without BOM",
+            )
+        )
+        return raw[len(_BOM) :]
+    return raw
+
+
+def _json_record(raw: bytes, name: str) -> Record:
+    record = Record(name, 1, raw)
+    raw = _strip_bom(raw, record)
+    record.source = raw
+    _finish(record, raw)
+    return record
+
+
+def _lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes without the line break or None when longer than `cap`, length) of each line; a long
+    line is skipped in chunks, never held whole."""
+    number = 0
+    while True:
+        raw = handle.readline(cap + 2)  # room for "\r\n" after a line of exactly `cap` bytes
+        if not raw:
+            return
+        number += 1
+        if not raw.endswith(b"\n") and len(raw) == cap + 2:
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(_CHUNK)
+                size += len(raw)
+            yield number, None, size
+            continue
+        raw = raw[:-1] if raw.endswith(b"\n") else raw
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        yield number, (raw if len(raw) <= cap else None), len(raw)
+
+
+def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
+    # Binary reading splits on b"\n" only: U+2028 inside a string stays inside its line.
+    for number, raw, size in _lines(handle, cap):
+        if raw is None:
+            yield _too_large(name, number, size, cap)
+            continue
+        record = Record(name, number, raw)
+        if number == 1:
+            raw = _strip_bom(raw, record)
+            record.source = raw
+        if not raw.strip():
+            record.issues.append(
+                Issue(
+                    name,
+                    number,
+                    1,
+                    "$",
+                    "jsonl.blank-line",
+                    "blank line (JSONL holds one JSON value on every line)",
+                )
+            )
+            yield record
+            continue
+        _finish(record, raw)
+        yield record
+
+
+def _finish(record: Record, raw: bytes) -> None:
+    had_bom = bool(record.issues)
+    text = _decode(record, raw)
+    if text is not None:
+        parse(record, text)
+    if had_bom:  # the BOM is a finding: never accept the record silently
+        record.data = None
+        record.ok = False

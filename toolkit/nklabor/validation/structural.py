@@ -1,0 +1,219 @@
+"""Structural checks against the JSON Schema, with short messages that never echo long values.
+
+A compiled validator (jsonschema-rs) answers valid/invalid for every record; only records it rejects go
+through the Python `jsonschema` validator, which lists every error with its path."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+
+from ..report import Finding, short
+from ..schema import ROOT, SchemaSet
+from . import jsonpath
+
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+_REQUIRED = re.compile(r"^'(.*)' is a required property$")
+_CODES = {
+    "required": "schema.required",
+    "additionalProperties": "schema.additional-property",
+    "type": "schema.type",
+    "enum": "schema.enum",
+    "const": "schema.enum",
+    "format": "schema.format",
+    "pattern": "schema.pattern",
+    "minLength": "schema.length",
+    "maxLength": "schema.length",
+    "minimum": "schema.range",
+    "maximum": "schema.range",
+    "exclusiveMinimum": "schema.range",
+    "exclusiveMaximum": "schema.range",
+    "minItems": "schema.items",
+    "maxItems": "schema.items",
+    "uniqueItems": "schema.unique-items",
+}
+MAX_LISTED = 8
+
+
+def check(data: Any, schemas: SchemaSet, name: str = ROOT) -> list[Finding]:
+    """Every schema violation of `data`, or [] when valid. Cheap when valid."""
+    if schemas.fast_validator(name).is_valid(data):
+        return []
+    found = [f for error in schemas.validator(name).iter_errors(data) for f in explain(error)]
+    if not found:  # the two validators disagree: never let that pass silently
+        found.append(
+            Finding("schema.invalid", "$", "rejected by the compiled validator (no detail available)")
+        )
+    return sorted(set(found), key=lambda f: (f.path, f.code, f.message))
+
+
+def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list[Finding]:
+    """Values the schema types as `integer` that were written as a float token (`3.0`, `1e2`).
+
+    JSON Schema counts 3.0 as an integer, so both validators accept it; the codebook does not (offsets and
+    counts are integer tokens), and a float where an int is expected must never slip past a later check.
+    """
+    paths = (
+        schemas.integer_paths
+        if name == ROOT
+        else frozenset(p for p, node in schemas.instance_nodes(name) if node.get("type") == "integer")
+    )
+    out = []
+    for pattern in sorted(paths):
+        for path, value in _located(data, pattern):
+            if isinstance(value, float):
+                shown = int(value) if value.is_integer() else value
+                out.append(
+                    Finding(
+                        "json.float-for-integer",
+                        path,
+                        f"{short(value)} is not an integer token; write {short(shown)}",
+                    )
+                )
+    return out
+
+
+def _located(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+    """(concrete path, value) of every value at a `$.a[*].b` pattern."""
+    nodes: list[tuple[str, Any]] = [("$", data)]
+    for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", pattern):
+        nxt: list[tuple[str, Any]] = []
+        for path, node in nodes:
+            if star and isinstance(node, list):
+                nxt.extend((jsonpath.child(path, i), v) for i, v in enumerate(node))
+            elif key and isinstance(node, dict) and key in node:
+                nxt.append((jsonpath.child(path, key), node[key]))
+        nodes = nxt
+    yield from nodes
+
+
+def explain(error: ValidationError) -> Iterator[Finding]:
+    """Turn one jsonschema error into findings with a stable code and a short message."""
+    keyword = str(error.validator)
+    path = jsonpath.join(error.absolute_path)
+    code = _CODES.get(keyword, "schema.invalid")
+    explainer = _EXPLAINERS.get(keyword)
+    if keyword in ("oneOf", "anyOf") and error.context:
+        for inner in explain(best_match(error.context)):
+            message = f"no alternative matches; closest: {inner.message}"
+            yield Finding(inner.code, inner.path, message, inner.at_key)
+    elif explainer is not None:
+        yield from explainer(error, code, path)
+    else:
+        yield Finding(code, path, f"fails the schema's {keyword!r} rule")
+
+
+Explainer = Callable[[ValidationError, str, str], Iterator[Finding]]
+
+
+def _schema(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _required(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    match = _REQUIRED.match(error.message)
+    yield Finding(code, path, f"missing required property {match.group(1) if match else '?'!r}")
+
+
+def _additional(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    if not isinstance(error.instance, dict):
+        return
+    known = list(_schema(error).get("properties", {}))
+    for key in error.instance:
+        if key not in known:
+            message = f"unexpected property {short(key)}{_suggest(key, known)}"
+            yield Finding(code, jsonpath.child(path, key), message, at_key=True)
+
+
+def _type(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    yield Finding(code, path, f"expected {_expected(error.validator_value)}, got {type_name(error.instance)}")
+
+
+def _enum(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    value: Any = error.validator_value
+    options = list(value) if error.validator == "enum" else [value]
+    label = _schema(error).get("title", "value")
+    hint = _suggest(error.instance, options) if isinstance(error.instance, str) else ""
+    if not hint:
+        listed = ", ".join(str(o) for o in options[:MAX_LISTED])
+        more = f", … ({len(options)} ids, see docs/codebook.md)" if len(options) > MAX_LISTED else ""
+        hint = f"; expected one of: {listed}{more}"
+    yield Finding(code, path, f"{short(error.instance)} is not a valid {label}{hint}")
+
+
+def _format(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    yield Finding(code, path, f"{short(error.instance)} is not a valid {error.validator_value}")
+
+
+def _pattern(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    custom = _schema(error).get("x-errorMessage")
+    what = custom if custom else f"does not match {short(error.validator_value, 60)}"
+    yield Finding(code, path, f"{short(error.instance)} {what}")
+
+
+def _length(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    size = len(error.instance) if isinstance(error.instance, str) else 0
+    bound = "at least" if error.validator == "minLength" else "at most"
+    yield Finding(code, path, f"string of {size} characters; {bound} {error.validator_value} allowed")
+
+
+_RELATIONS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+
+
+def _range(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    relation = _RELATIONS[str(error.validator)]
+    yield Finding(code, path, f"{short(error.instance)} must be {relation} {error.validator_value}")
+
+
+def _items(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    size = len(error.instance) if isinstance(error.instance, list) else 0
+    bound = "at least" if error.validator == "minItems" else "at most"
+    yield Finding(code, path, f"list of {size} items; {bound} {error.validator_value} required")
+
+
+def _unique(error: ValidationError, code: str, path: str) -> Iterator[Finding]:
+    yield Finding(code, path, "the list repeats an item")
+
+
+_EXPLAINERS: dict[str, Explainer] = {
+    "required": _required,
+    "additionalProperties": _additional,
+    "type": _type,
+    "enum": _enum,
+    "const": _enum,
+    "format": _format,
+    "pattern": _pattern,
+    "minLength": _length,
+    "maxLength": _length,
+    **{keyword: _range for keyword in _RELATIONS},
+    "minItems": _items,
+    "maxItems": _items,
+    "uniqueItems": _unique,
+}
+
+
+def _suggest(word: str, options: list[Any]) -> str:
+    names = [str(o) for o in options]
+    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def type_name(value: Any) -> str:
+    """The JSON type name of a Python value."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _expected(value: Any) -> str:
+    return " or ".join(value) if isinstance(value, list) else str(value)

@@ -16,6 +16,7 @@ from ..release.layout import CONFIGS, MANIFEST, SPLITS
 if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
     from ..agreement.measure import AgreementReport
     from ..annotating.adjudication import Plan
+    from ..annotating.migration import MigrationReport
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
     from ..release.verify import VerifyResult
@@ -173,3 +174,16 @@ def verify_text(result: VerifyResult) -> tuple[list[str], str]:
     if result.ok:
         return problems, f"{result.path}: {result.checked} file(s) match {MANIFEST}"
     return problems, f"{result.path}: {len(result.problems)} problem(s)"
+
+
+def migration_text(report: MigrationReport, check: bool) -> str:
+    """Every finding as `file:line:col: $.path [code] message`, then one line of what was (or would be)
+    done."""
+    lines = [f"{i.file}:{i.line}:{i.column}: {i.path} [{i.code}] {i.message}" for i in report.issues]
+    verb = "would migrate" if check else "migrated"
+    done = len(report.pending) if check else len(report.written)
+    current = len([f for f in report.files if not f.changed and not f.blocked])
+    lines.append(
+        f"{verb} {done} file(s); {len(report.blocked)} need(s) a decision; {current} already current"
+    )
+    return "\n".join(lines)

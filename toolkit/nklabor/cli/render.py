@@ -87,6 +87,7 @@ def agreement_text(report: AgreementReport) -> str:
         for doc in report.documents:
             weak = ", ".join(f"{n} {v:.2f}" for n, v in doc.weakest()) or "—"
             lines.append(f"{doc.agreement:9.3f}  {doc.id.ljust(id_width)}  {len(doc.annotators):>10}  {weak}")
+        lines.extend(_event_lines(report))
     if report.min_alpha is not None:
         lines.append("")
         failed = report.gate_failed
@@ -95,6 +96,32 @@ def agreement_text(report: AgreementReport) -> str:
         else:
             lines.append(f"gate passed: every defined alpha >= {report.min_alpha:g}")
     return "\n".join(lines)
+
+
+def _event_lines(report: AgreementReport) -> list[str]:
+    """The event-level table: alpha per field over the aligned events, then the events nothing matched."""
+    lines = [
+        "",
+        f"Events: {report.clusters} aligned cluster(s) over the compared documents; "
+        f"{len(report.unaligned)} event(s) match no other annotator's",
+    ]
+    width = max(len("field"), *(len(f.field) for f in report.events)) if report.events else len("field")
+    lines.append(f"{'field'.ljust(width)}  {'measure':<9} {'units':>5}  {'alpha':>7}  {'observed':>8}")
+    for row in report.events:
+        flag = ""
+        if report.min_alpha is not None and row.alpha is not None and row.alpha < report.min_alpha:
+            flag = f"  < {report.min_alpha:g}"
+        lines.append(
+            f"{row.field.ljust(width)}  {row.measure:<9} {row.units:>5}  {_num(row.alpha)}  "
+            f"{_num(row.observed, 8)}{flag}"
+        )
+    lines.append(
+        "units: aligned events (pairs of annotators' events of one episode); for presence rows (cluster, "
+        "value); coercion.status: (cluster, indicator) both coded, denied < implied < hedged < stated."
+    )
+    for loose in report.unaligned:
+        lines.append(f"unaligned: {loose.document} {loose.annotator} {loose.event_id} ({loose.summary})")
+    return lines
 
 
 def adjudication_text(plan: Plan, written: Sequence[Path]) -> str:

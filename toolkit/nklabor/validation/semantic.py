@@ -160,18 +160,21 @@ def _check_metadata(doc: dict[str, Any], out: list[Finding]) -> None:
         out.append(Finding("date.invalid", "$.document.published.date", f"{day!r} is not a calendar day"))
 
 
-@lru_cache(maxsize=64)
-def _grapheme_starts(text: str) -> frozenset[int]:
-    return frozenset(m.start() for m in _GRAPHEME.finditer(text)) | {len(text)}
-
-
 def _splits_grapheme(text: str, at: int) -> bool:
     """True when offset `at` falls inside a user-perceived character (a base letter and its combining marks,
     an emoji ZWJ sequence, a flag). Plain ASCII around `at` is never split (the text has no \\r), so the cost
-    is paid only near other characters."""
+    is paid only near other characters, and only over the characters around `at`."""
     if at <= 0 or at >= len(text) or (text[at - 1].isascii() and text[at].isascii()):
         return False
-    return at not in _grapheme_starts(text)
+    # Two ASCII characters in a row have a cluster boundary between them (no ASCII character is a prepend,
+    # extend or joiner): clusters are walked from the last such boundary before `at`.
+    start = at - 1
+    while start > 0 and not (text[start].isascii() and text[start - 1].isascii()):
+        start -= 1
+    for match in _GRAPHEME.finditer(text, start):
+        if match.end() >= at:
+            return match.end() != at
+    return False
 
 
 def _check_span(span: Any, path: str, text: str | None, out: list[Finding]) -> None:

@@ -9,8 +9,8 @@ import sys
 from tests.support import ROOT
 from tests.support.imports import PACKAGE, cycles, graph, rooms
 
-# Which room may import which, at top level (shared modules: schema, report, annotation, errors, codebook, config,
-# derive). Anything else is a new dependency to think about.
+# Which room may import which, at top level (shared modules: schema, report, annotation, errors, codebook,
+# config, derive). Anything else is a new dependency to think about.
 ALLOWED = {
     "validation": set(),
     "agreement": set(),

@@ -38,7 +38,8 @@ def test_pyproject_table_is_read_with_paths_relative_to_it(tmp_path: Path) -> No
     write(
         tmp_path / "pyproject.toml",
         '[project]\nname = "x"\n\n[tool.nklabor]\nroots = ["corpus", "more/"]\nregistry = "people.json"\n'
-        'default_annotator = "ann-07"\nmax_record_bytes = 4096\nmin_alpha = 0.67\nextend_exclude = ["drafts/"]\n',
+        'default_annotator = "ann-07"\nmax_record_bytes = 4096\nmin_alpha = 0.67\n'
+        'extend_exclude = ["drafts/"]\n',
     )
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     config = load(start=tmp_path / "sub" / "deeper", environ={})
@@ -75,7 +76,10 @@ def test_the_repository_configures_its_annotation_folder() -> None:
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ("max-record-bytes = 10\n", ["unknown setting 'max-record-bytes'", "did you mean 'max_record_bytes'"]),
+        (
+            "max-record-bytes = 10\n",
+            ["unknown setting 'max-record-bytes'", "did you mean 'max_record_bytes'"],
+        ),
         ('roots = "annotations"\n', ["roots must be a list of folders"]),
         ("roots = []\n", ["at least one folder"]),
         ("max_record_bytes = 0\n", ["max_record_bytes must be a positive integer"]),

@@ -21,12 +21,21 @@ def _where(issue: Issue) -> str:
 def text(report: Report) -> str:
     """`file:line:col: $.path [code] message`, one per line, then a summary line."""
     lines = [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
-    errors = sum(1 for i in report.issues if i.severity == "error")
-    warnings = len(report.issues) - errors
-    status = "valid" if report.valid else "invalid"
-    summary = f"{status}: {report.records} record(s) in {report.files} file(s), {errors} error(s)"
-    lines.append(summary + (f", {warnings} warning(s)" if warnings else ""))
+    lines.append(summary(report))
     return "\n".join(lines)
+
+
+def summary(report: Report) -> str:
+    """One line: valid or not, records, files, errors, warnings, and the files consulted or skipped."""
+    status = "valid" if report.valid else "invalid"
+    line = f"{status}: {report.records} record(s) in {report.files} file(s), {report.errors} error(s)"
+    if report.warnings:
+        line += f", {report.warnings} warning(s)"
+    if report.consulted:
+        line += f"; the rules across files also consulted {report.consulted} other file(s)"
+    if report.skipped:
+        line += f"; {report.skipped} named file(s) left out by the configuration"
+    return line
 
 
 def as_json(report: Report) -> str:

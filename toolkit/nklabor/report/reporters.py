@@ -1,5 +1,5 @@
-"""Render a `Report` as text, JSON or GitHub workflow annotations. Reporters only format; they decide
-nothing."""
+"""Render a `Report` as text, JSON, GitHub workflow annotations, SARIF 2.1.0 or JUnit XML. Reporters only
+format; they decide nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 
 from .issues import Issue, Report
+from .junit import junit
+from .sarif import to_sarif
 
 
 def _where(issue: Issue) -> str:
@@ -65,4 +67,15 @@ def github(report: Report) -> str:
     return "\n".join(out)
 
 
-REPORTERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}
+def sarif(report: Report) -> str:
+    """The SARIF 2.1.0 log of the report (`sarif.to_sarif`)."""
+    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2)
+
+
+REPORTERS: dict[str, Callable[[Report], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+    "junit": junit,
+}

@@ -113,7 +113,15 @@ def test_try_repo_against_this_repository(env: dict[str, str], project: Path) ->
     tracked = run(env, ROOT, "git", "ls-files", "--error-unmatch", HOOKS.name)
     if tracked.returncode != 0:
         pytest.skip("not a git checkout with the hooks file committed (pre-commit fetches hooks with git)")
-    command = (sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "nklabor-validate-system", "--files")
+    command = (
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(ROOT),
+        "nklabor-validate-system",
+        "--files",
+    )
     retext(project / CHANGED)
     blocked = run(env, project, *command, CHANGED)
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr

@@ -113,3 +113,21 @@ def test_a_folder_outside_the_project_is_not_narrowed(
     monkeypatch.chdir(root)
     report = validate([elsewhere], config=load())
     assert report.valid and len(report.sources) == 2
+
+
+def test_the_configured_registry_governs_and_is_named_as_the_user_would(project: Path) -> None:
+    people = project / "people"
+    people.mkdir()
+    (project / "annotations" / "annotators.json").rename(people / "annotators.json")
+    assert {i.code for i in validate(["annotations"], config=load()).issues} == {"registry.missing"}
+    (project / "pyproject.toml").write_text(
+        '[tool.nklabor]\nroots = ["annotations"]\nregistry = "people/annotators.json"\n', encoding="utf-8"
+    )
+    assert validate(["annotations"], config=load()).valid
+    (people / "annotators.json").write_text(
+        (people / "annotators.json").read_text(encoding="utf-8").replace('"ann-02"', '"ann-09"'),
+        encoding="utf-8",
+    )
+    issues = validate([CHANGED], config=load()).issues
+    assert [i.code for i in issues] == ["annotator.unregistered"]
+    assert issues[0].message.endswith("is not registered in people/annotators.json")

@@ -132,6 +132,7 @@ class CrossFileIndex:
         self.schemas = schemas
         # A symlinked override is kept as given, so that it is reported instead of followed.
         self.override = _absolute(registry_path) if registry_path is not None else None
+        self.override_display = str(registry_path) if registry_path is not None else None
         self.already_reported = already_reported
         self.registries: dict[Path, Registry | None] = {}
         self.governing: dict[Path, Path | None] = {}
@@ -253,7 +254,7 @@ class CrossFileIndex:
                     )
                 )
             return
-        registry = self.registry(file)
+        registry = self.registry(file, self.override_display if file == self.override else None)
         if registry is None:
             return
         self.check_registry_file(file, registry.file)

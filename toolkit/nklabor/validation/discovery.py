@@ -168,7 +168,8 @@ class Selection:
 
     def corpus_of(self, path: Path, registry: Path | None) -> Path | None:
         """The folder whose annotations the rules across files consult for the file `path`: the configured
-        root that holds it; without configured roots, the folder of the registry that governs it."""
+        root that holds it; without configured roots, the folder of `registry` (the nearest annotators.json
+        above it)."""
         if self.scoped:
             here = _absolute(path)
             return next((r for r in self.roots if _within(here, r)), None)

@@ -17,7 +17,7 @@ from ..errors import InvalidInputError, UsageError
 from ..report import Issue, Report
 from ..schema import SchemaSet, load_schemas
 from . import semantic, structural
-from .crossfile import CrossFileIndex
+from .crossfile import CrossFileIndex, nearest_registry
 from .discovery import REGISTRY_NAME, SUFFIXES, Found, Selection, SourceFile, corpus, select, shown
 from .reading import DEFAULT_MAX_RECORD_BYTES, Record, iter_records, iter_stream, too_deep
 
@@ -89,8 +89,8 @@ class Validation:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
         if max_record_bytes < 1:
             raise UsageError(f"a record cap of {max_record_bytes} bytes cannot hold any record")
-        if registry is None and config is not None:
-            registry = config.registry
+        if registry is None and config is not None and config.registry is not None:
+            registry = shown(config.registry)  # findings name it as the user would
         self.max_record_bytes = max_record_bytes
         self.schemas = load_schemas(schema_dir)
         selection = Selection.of(config) if config is not None else None
@@ -109,7 +109,10 @@ class Validation:
             if i.code in ("path.symlink", "path.not-regular-file")
         )
         self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None, unread)
-        self.consulted = corpus(selection, self.files, self.index.registry_file) if selection else []
+        # Without configured roots a file's corpus is the folder of the registry above it (not an override).
+        self.consulted = (
+            corpus(selection, self.files, lambda p: nearest_registry(p.parent)) if selection else []
+        )
         """The other files of the corpus that the rules across files consult."""
 
     def annotations(self) -> Iterator[Annotation]:

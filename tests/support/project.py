@@ -33,6 +33,11 @@ def make_project(root: Path, config: str | None = CONFIG) -> Path:
     return root
 
 
+def others(root: Path) -> int:
+    """How many annotation files of `root`'s corpus a run given one of them consults: all but that one."""
+    return sum(1 for p in (root / "annotations").glob("*.json") if p.name != "annotators.json") - 1
+
+
 def load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data

@@ -88,7 +88,7 @@ FAULTS: dict[str, tuple[Fault, str, str]] = {
     ),
     "bad-date": (bad_date, "schema.format", r"\$\.events\[\d+\]\.time\.end"),
     "hash-mismatch": (hash_mismatch, "text.hash-mismatch", r"\$\.document\.text_sha256"),
-    "nan": (nan, "json.non-finite-number", r"\$\.events\[\d+\]\.source\.credibility"),
+    "nan": (nan, "json.non-finite-number", r"\$\.events\[\d+\]\.sources\[\d+\]\.credibility"),
 }
 
 

@@ -184,7 +184,7 @@ def test_systematic_disagreement_on_population() -> None:
     assert population.alpha == pytest.approx(-0.75)
     assert population.observed == 0  # disjoint sets: MASI similarity 0
     assert next(f for f in report.fields if f.field == "sector").alpha is None  # never varies
-    assert [f.field for f in report.below(0.67)] == ["population"]
+    assert [f.field for f in report.below(0.67)] == ["population", "events.population"]
 
 
 def test_missing_annotator_and_single_documents() -> None:

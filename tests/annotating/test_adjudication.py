@@ -60,7 +60,7 @@ def disagreeing() -> tuple[dict[str, Any], dict[str, Any]]:
             "mobilization_type": "state_job_assignment",
             "population": ["enterprise_workers"],
             "secondary_types": [],
-            "place": {"country": "KP", "subdivision": "KP-09", "precision": "province"},
+            "place": {"country": "KP", "subdivisions": ["KP-09"], "precision": "province"},
             "evidence": [{"start": 0, "end": 19, "quote": BASE["document"]["text"][0:19]}],
         }
     )

@@ -46,14 +46,14 @@ def span(quote: str) -> dict[str, Any]:
 def base() -> dict[str, Any]:
     """A small but complete valid annotation: two linked events from the Komdok report."""
     return {
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "document": {
             "id": "test-komdok-excerpt",
             "outlet": "Daily NK",
             "outlet_type": "nk_specialist_outlet",
             "url": "https://www.dailynk.com/english/example-komdok/",
-            "title": "Soldiers in Komdok to be reassigned as miners",
-            "published": "2021-06-28",
+            "title": {"text": "Soldiers in Komdok to be reassigned as miners", "provenance": "as_published"},
+            "published": {"date": "2021-06-28", "provenance": "as_published"},
             "language": "en",
             "text": TEXT,
             "text_sha256": text_sha256(TEXT),
@@ -73,21 +73,28 @@ def base() -> dict[str, Any]:
                 "recruitment_mode": "ordered",
                 "place": {
                     "country": "KP",
-                    "subdivision": "KP-08",
+                    "subdivisions": ["KP-08"],
                     "name": "Komdok",
                     "precision": "district",
                     "territory_status": "normal",
                 },
-                "time": {"start": "2020-09-01", "end": "2021-06-28", "precision": "month"},
-                "workers": {"qualifier": "vague"},
+                "time": {
+                    "start": "2020-09-01",
+                    "end": "2021-06-28",
+                    "start_precision": "month",
+                    "end_precision": "day",
+                },
+                "counts": [{"qualifier": "vague", "status": "stated", "primary": True}],
                 "coercion": [],
                 "sanctions": {"relevance": "none", "provisions": [], "evasion": []},
-                "source": {
-                    "attribution": "anon_source_in_dprk",
-                    "claim_status": "reported",
-                    "reliability": "C",
-                    "credibility": 3,
-                },
+                "sources": [
+                    {
+                        "attribution": "anon_source_in_dprk",
+                        "claim_status": "reported",
+                        "reliability": "C",
+                        "credibility": 3,
+                    }
+                ],
                 "evidence": [
                     span("soldiers currently deployed in reconstruction efforts in flood-stricken Komdok")
                 ],
@@ -102,12 +109,25 @@ def base() -> dict[str, Any]:
                 "recruitment_mode": "ordered",
                 "place": {
                     "country": "KP",
-                    "subdivision": "KP-08",
+                    "subdivisions": ["KP-08"],
                     "name": "Komdok",
                     "precision": "district",
                 },
-                "time": {"start": "2021-09-01", "end": "2021-11-30", "precision": "season"},
-                "workers": {"best": 110, "qualifier": "approx", "scope": "total"},
+                "time": {
+                    "start": "2021-09-01",
+                    "end": "2021-11-30",
+                    "start_precision": "season",
+                    "end_precision": "season",
+                },
+                "counts": [
+                    {
+                        "best": 110,
+                        "qualifier": "approx",
+                        "scope": "total",
+                        "status": "stated",
+                        "primary": True,
+                    }
+                ],
                 "coercion": [
                     {
                         "indicator": "st_compulsory_order",
@@ -121,12 +141,14 @@ def base() -> dict[str, Any]:
                     },
                 ],
                 "sanctions": {"relevance": "none", "provisions": [], "evasion": []},
-                "source": {
-                    "attribution": "anon_source_in_dprk",
-                    "claim_status": "reported",
-                    "reliability": "C",
-                    "credibility": 3,
-                },
+                "sources": [
+                    {
+                        "attribution": "anon_source_in_dprk",
+                        "claim_status": "reported",
+                        "reliability": "C",
+                        "credibility": 3,
+                    }
+                ],
                 "evidence": [span("about 110 soldiers taking part in reconstruction efforts in Komdok")],
                 "group": "komdok-soldiers",
             },
@@ -157,9 +179,12 @@ def _wrong_enum(d: dict[str, Any]) -> None:
     d["events"][1]["mobilization_type"] = "discharged_soldier_plcement"
 
 
-@case("missing-required", ("schema.required", "$.events[0].source", '"source": {'))
+@case(
+    "missing-required",
+    ("schema.required", "$.events[0].sources[0]", ('"attribution": "anon_source_in_dprk"', -1)),
+)
 def _missing_required(d: dict[str, Any]) -> None:
-    del d["events"][0]["source"]["claim_status"]
+    del d["events"][0]["sources"][0]["claim_status"]
 
 
 @case(
@@ -204,14 +229,16 @@ def _wrong_type(d: dict[str, Any]) -> None:
     ("schema.enum", "$.events[0].status", '"status": "going"'),
     ("schema.enum", "$.events[1].sector[0]", '"minig"'),
     ("span.quote-mismatch", "$.events[1].evidence[0]", ('"quote": "about 110 soldiers taking', -3)),
-    ("schema.range", "$.events[1].workers.best", '"best": -1'),
-    ("workers.order", "$.events[1].workers", '"workers": {\u0001'),
+    ("schema.range", "$.events[1].counts[0].best", '"best": -1'),
+    ("counts.order", "$.events[1].counts[0]", ('"min": 5', -1)),
 )
 def _many(d: dict[str, Any]) -> None:
     d["events"][0]["status"] = "going"
     d["events"][1]["sector"] = ["minig"]
     d["events"][1]["evidence"][0]["start"] += 1
-    d["events"][1]["workers"] = {"min": 5, "best": -1, "qualifier": "approx", "scope": "total"}
+    d["events"][1]["counts"] = [
+        {"min": 5, "best": -1, "qualifier": "approx", "scope": "total", "status": "stated", "primary": True}
+    ]
 
 
 def _long_quote(d: dict[str, Any]) -> None:
@@ -258,7 +285,7 @@ def _hash(d: dict[str, Any]) -> None:
 
 @case(
     "not-nfc",
-    ("text.not-nfc", "$.document.text", '"text"'),
+    ("text.not-nfc", "$.document.text", '"text": "North'),
     ("text.hash-mismatch", "$.document.text_sha256", '"text_sha256"'),
 )
 def _not_nfc(d: dict[str, Any]) -> None:
@@ -267,7 +294,7 @@ def _not_nfc(d: dict[str, Any]) -> None:
 
 @case(
     "cr-line-endings",
-    ("text.line-endings", "$.document.text", '"text"'),
+    ("text.line-endings", "$.document.text", '"text": "North'),
     ("text.hash-mismatch", "$.document.text_sha256", '"text_sha256"'),
 )
 def _cr(d: dict[str, Any]) -> None:
@@ -286,14 +313,16 @@ def _dup_indicator(d: dict[str, Any]) -> None:
     d["events"][1]["coercion"][1]["indicator"] = "st_compulsory_order"
 
 
-@case("workers-order", ("workers.order", "$.events[1].workers", '"workers": {\u0001'))
-def _workers_order(d: dict[str, Any]) -> None:
-    d["events"][1]["workers"] = {"min": 200, "max": 100, "qualifier": "range", "scope": "total"}
+@case("counts-order", ("counts.order", "$.events[1].counts[0]", ('"min": 200', -1)))
+def _counts_order(d: dict[str, Any]) -> None:
+    d["events"][1]["counts"] = [
+        {"min": 200, "max": 100, "qualifier": "range", "scope": "total", "status": "stated", "primary": True}
+    ]
 
 
-@case("qualifier-mismatch", ("workers.qualifier-mismatch", "$.events[0].workers", '"workers": {'))
+@case("qualifier-mismatch", ("counts.qualifier-mismatch", "$.events[0].counts[0]", ('"best": 40', -1)))
 def _qualifier(d: dict[str, Any]) -> None:
-    d["events"][0]["workers"] = {"best": 40, "qualifier": "vague"}
+    d["events"][0]["counts"] = [{"best": 40, "qualifier": "vague", "status": "stated", "primary": True}]
 
 
 @case("time-order", ("time.order", "$.events[1].time", '"time": {\u0001'))
@@ -303,23 +332,23 @@ def _time_order(d: dict[str, Any]) -> None:
 
 @case(
     "subdivision-mismatch",
-    ("place.subdivision-mismatch", "$.events[0].place.subdivision", '"RU-PRI"'),
+    ("place.subdivision-mismatch", "$.events[0].place.subdivisions[0]", '"RU-PRI"'),
 )
 def _subdivision(d: dict[str, Any]) -> None:
-    d["events"][0]["place"]["subdivision"] = "RU-PRI"
+    d["events"][0]["place"]["subdivisions"] = ["RU-PRI"]
 
 
 @case("unknown-country", ("place.unknown-country", "$.events[0].place.country", '"XQ"'))
 def _country(d: dict[str, Any]) -> None:
     d["events"][0]["place"]["country"] = "XQ"
-    del d["events"][0]["place"]["subdivision"]
+    del d["events"][0]["place"]["subdivisions"]
 
 
 @case("occupied-needs-controller", ("schema.required", "$.events[1].place", '"place": {\u0001'))
 def _occupied(d: dict[str, Any]) -> None:
     d["events"][1]["place"] = {
         "country": "UA",
-        "subdivision": "UA-14",
+        "subdivisions": ["UA-14", "UA-09"],
         "precision": "province",
         "territory_status": "occupied",
     }
@@ -342,7 +371,7 @@ def _sanctions_domestic(d: dict[str, Any]) -> None:
     ("sanctions.needs-provision", "$.events[1].sanctions.provisions", '"provisions": []\u0001'),
 )
 def _sanctions_provision(d: dict[str, Any]) -> None:
-    d["events"][1]["place"] = {"country": "RU", "subdivision": "RU-PRI", "precision": "province"}
+    d["events"][1]["place"] = {"country": "RU", "subdivisions": ["RU-PRI"], "precision": "province"}
     d["events"][1]["sanctions"] = {"relevance": "possible", "provisions": [], "evasion": []}
 
 
@@ -393,24 +422,28 @@ def _float_offsets(d: dict[str, Any]) -> None:
 
 @case(
     "float-credibility",
-    ("json.float-for-integer", "$.events[0].source.credibility", '"credibility": 3.0'),
+    ("json.float-for-integer", "$.events[0].sources[0].credibility", '"credibility": 3.0'),
 )
 def _float_credibility(d: dict[str, Any]) -> None:
-    d["events"][0]["source"]["credibility"] = 3.0
+    d["events"][0]["sources"][0]["credibility"] = 3.0
 
 
 @case(
     "float-counts",
-    ("json.float-for-integer", "$.events[1].workers.min", '"min": 800.0'),
-    ("json.float-for-integer", "$.events[1].workers.max", '"max": 1000.0'),
+    ("json.float-for-integer", "$.events[1].counts[0].min", '"min": 800.0'),
+    ("json.float-for-integer", "$.events[1].counts[0].max", '"max": 1000.0'),
 )
 def _float_counts(d: dict[str, Any]) -> None:
-    d["events"][1]["workers"] = {
-        "min": 800.0,
-        "max": 1000.0,
-        "qualifier": "range",
-        "scope": "total",
-    }
+    d["events"][1]["counts"] = [
+        {
+            "min": 800.0,
+            "max": 1000.0,
+            "qualifier": "range",
+            "scope": "total",
+            "status": "stated",
+            "primary": True,
+        }
+    ]
 
 
 @case("id-trailing-newline", ("schema.pattern", "$.document.id", '"id": "test-komdok-excerpt\\n"'))
@@ -534,12 +567,14 @@ def main() -> None:
         ),
         "duplicate-key": (
             "input.json",
-            raw.replace(b'"precision": "season"', b'"precision": "season", "precision": "month"', 1),
+            raw.replace(
+                b'"end_precision": "season"', b'"end_precision": "season", "end_precision": "month"', 1
+            ),
             [
                 (
                     "json.duplicate-key",
-                    "$.events[1].time.precision",
-                    line_of('"precision": "season"'),
+                    "$.events[1].time.end_precision",
+                    line_of('"end_precision": "season"'),
                 )
             ],
         ),
@@ -549,7 +584,7 @@ def main() -> None:
             [
                 (
                     "json.non-finite-number",
-                    "$.events[0].source.credibility",
+                    "$.events[0].sources[0].credibility",
                     line_of('"credibility"'),
                 )
             ],
@@ -557,21 +592,21 @@ def main() -> None:
         "infinity": (
             "input.json",
             raw.replace(b'"best": 110', b'"best": -Infinity', 1),
-            [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))],
+            [("json.non-finite-number", "$.events[1].counts[0].best", line_of('"best"'))],
         ),
         "huge-float": (
             "input.json",
             raw.replace(b'"best": 110', b'"best": 1e400', 1),
-            [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))],
+            [("json.non-finite-number", "$.events[1].counts[0].best", line_of('"best"'))],
         ),
         "oversized-integer": (
             "input.json",
             raw.replace(b'"best": 110', b'"best": 1' + b"0" * 30, 1),
-            [("json.unsafe-integer", "$.events[1].workers.best", line_of('"best"'))],
+            [("json.unsafe-integer", "$.events[1].counts[0].best", line_of('"best"'))],
         ),
         "deep-nesting": (
             "input.json",
-            b'{"schema_version": "1.0", "events": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            b'{"schema_version": "2.0", "events": ' + b"[" * 5000 + b"]" * 5000 + b"}",
             [("json.too-deep", "$", 1)],
         ),
         "moderately-deep": (
@@ -607,20 +642,20 @@ def main() -> None:
         "plus-exponent-beside-duplicate": (
             "input.json",
             raw.replace(b'"credibility": 3', b'"credibility": 3e+0', 1).replace(
-                b'"precision": "season"', b'"precision": "season", "precision": "month"', 1
+                b'"end_precision": "season"', b'"end_precision": "season", "end_precision": "month"', 1
             ),
             [
                 (
                     "json.duplicate-key",
-                    "$.events[1].time.precision",
-                    line_of('"precision": "season"'),
+                    "$.events[1].time.end_precision",
+                    line_of('"end_precision": "season"'),
                 )
             ],
         ),
         "negative-overflow": (
             "input.json",
             raw.replace(b'"best": 110', b'"best": -1e+9999', 1),
-            [("json.non-finite-number", "$.events[1].workers.best", line_of('"best"'))],
+            [("json.non-finite-number", "$.events[1].counts[0].best", line_of('"best"'))],
         ),
         "crlf-jsonl-error-line": (
             "input.jsonl",

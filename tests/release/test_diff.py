@@ -27,7 +27,7 @@ def test_diff_lists_what_changed(tmp_path: Path) -> None:
     )
     event["mobilization_type"] = after
     dropped = new[1]["events"].pop()
-    new[2]["events"][0]["workers"] = {"qualifier": "unknown"}
+    new[2]["events"][0]["counts"] = [{"qualifier": "vague", "status": "hedged", "primary": True}]
     build_release("1.1.0", write_corpus(tmp_path / "b", new), out)
     change = diff_releases(out / "v1.0.0", out / "v1.1.0")
     doc = lambda i: new[i]["document"]["id"]  # noqa: E731
@@ -36,7 +36,7 @@ def test_diff_lists_what_changed(tmp_path: Path) -> None:
     assert (doc(1), dropped["id"]) in change.events_removed
     relabelled = {(d, e): labels for d, e, labels in change.relabelled}
     assert relabelled[(doc(0), event["id"])]["mobilization_type"] == (before, after)
-    assert any(d == doc(2) and "workers_qualifier" in labels for d, _, labels in change.relabelled)
+    assert any(d == doc(2) and "count_qualifier" in labels for d, _, labels in change.relabelled)
     counts = change.label_counts["mobilization_type"]
     assert counts[after][1] - counts[after][0] >= 1
     text = diff_text(change)

@@ -49,7 +49,10 @@ LATEST = max(
 
 
 def test_parquet_schemas_are_the_declared_ones() -> None:
-    """The newest release has exactly the columns nklabor declares (older ones keep the layout they had)."""
+    """The newest release of the current schema version has exactly the columns nklabor declares (releases of
+    older schema versions keep the layout they had)."""
+    if load_schemas(LATEST / "schema").version != load_schemas().version:
+        pytest.skip(f"{LATEST.name} was built under an older schema")
     declared = Columns(load_schemas(LATEST / "schema")).schemas_by_config
     files = sorted(LATEST.glob("data/*/*.parquet"))
     assert {p.parent.name for p in files} == set(declared)

@@ -118,8 +118,8 @@ def _spans(rng: random.Random, text: str, bounds: list[tuple[int, int]], k: int)
     return out
 
 
-def _workers(rng: random.Random) -> dict[str, Any]:
-    qualifier = rng.choice(("exact", "approx", "more_than", "less_than", "range", "vague", "unknown"))
+def _count(rng: random.Random, scope: str) -> dict[str, Any]:
+    qualifier = rng.choice(("exact", "approx", "more_than", "less_than", "range", "vague"))
     low = rng.randint(5, 500)
     high = low + rng.randint(0, 1000)
     numbers = {
@@ -129,10 +129,16 @@ def _workers(rng: random.Random) -> dict[str, Any]:
         "less_than": {"max": high},
         "range": {"min": low, "max": high},
     }.get(qualifier, {})
-    out: dict[str, Any] = {**numbers, "qualifier": qualifier}
-    if numbers:
-        out["scope"] = rng.choice(("total", "per_group", "per_rotation", "cumulative"))
-    return out
+    return {**numbers, "qualifier": qualifier, "scope": scope, "status": rng.choice(("stated", "hedged"))}
+
+
+def _counts(rng: random.Random) -> list[dict[str, Any]]:
+    """None, one or two counts (of different scopes), the first primary."""
+    scopes = rng.sample(("total", "per_group", "per_rotation", "cumulative"), rng.choice((0, 1, 1, 2)))
+    counts = [_count(rng, scope) for scope in scopes]
+    if counts:
+        counts[0]["primary"] = True
+    return counts
 
 
 def _event(
@@ -144,11 +150,18 @@ def _event(
     country, subdivision = rng.choice(_ABROAD if abroad else _DOMESTIC)
     start = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650))
     end = start + timedelta(days=rng.randint(0, 240))
+    status = rng.choice(labels["status"].values)
     if abroad:
+        methods = rng.sample(labels["evasion"].values, rng.randint(0, 2))
         sanctions = {
-            "relevance": rng.choice(("direct", "possible")),
+            # direct needs the income to be earned already
+            "relevance": rng.choice(("direct", "possible"))
+            if status in ("ongoing", "completed")
+            else "possible",
             "provisions": rng.sample(labels["provision"].values, rng.randint(1, 2)),
-            "evasion": rng.sample(labels["evasion"].values, rng.randint(0, 2)),
+            "evasion": [
+                {"method": m, "status": rng.choice(labels["evasion_status"].values)} for m in methods
+            ],
         }
     else:
         sanctions = {
@@ -162,21 +175,22 @@ def _event(
         "mobilization_type": kind,
         "population": rng.sample(labels["population"].values, rng.randint(1, 2)),
         "sector": rng.sample(labels["sector"].values, rng.randint(1, 2)),
-        "status": rng.choice(labels["status"].values),
+        "status": status,
         "recruitment_mode": rng.choice(labels["recruitment_mode"].values),
         "financial_extraction": rng.sample(labels["financial_extraction"].values, rng.randint(0, 2)),
         "place": {
             "country": country,
-            "subdivision": subdivision,
+            "subdivisions": [subdivision],
             "precision": rng.choice(("site", "district")),
             "territory_status": "normal",
         },
         "time": {
             "start": start.isoformat(),
             "end": end.isoformat(),
-            "precision": rng.choice(("day", "month", "year")),
+            "start_precision": rng.choice(("day", "month", "year")),
+            "end_precision": rng.choice(("day", "dekad", "month")),
         },
-        "workers": _workers(rng),
+        "counts": _counts(rng),
         "coercion": [
             {
                 "indicator": ind,
@@ -186,18 +200,20 @@ def _event(
             for ind in indicators
         ],
         "sanctions": sanctions,
-        "source": {
-            "attribution": rng.choice(labels["attribution"].values),
-            "claim_status": rng.choice(labels["claim_status"].values),
-            "reliability": rng.choice(labels["reliability"].values),
-            "credibility": rng.choice(labels["credibility"].values),
-        },
+        "sources": [
+            {
+                "attribution": rng.choice(labels["attribution"].values),
+                "claim_status": rng.choice(labels["claim_status"].values),
+                "reliability": rng.choice(labels["reliability"].values),
+                "credibility": rng.choice(labels["credibility"].values[1:]),  # 1 needs corroboration
+            }
+        ],
         "evidence": _spans(rng, text, bounds, rng.randint(1, 3)),
     }
     if abroad:
         event["route"] = [
             {"role": "origin", "country": "KP"},
-            {"role": "transit", "country": "KP", "subdivision": "KP-13", "name": "Rason"},
+            {"role": "transit", "country": "KP", "subdivisions": ["KP-13"], "name": "Rason"},
             {"role": "destination", "country": country},
         ]
     if kind in _DETENTION and rng.random() < 0.5:
@@ -205,6 +221,15 @@ def _event(
     if kind == "campaign_mobilization" or "campaign_mobilization" in event.get("secondary_types", []):
         event["campaign_name"] = rng.choice(("80-day battle", "150-day battle", "200-day battle"))
     return event
+
+
+def _published(rng: random.Random, day: date) -> dict[str, Any]:
+    """A publication date at day, month or year precision, with its provenance."""
+    form = rng.choice(("day", "day", "month", "year"))
+    if form == "day":
+        return {"date": day.isoformat(), "provenance": "as_published"}
+    shown = day.isoformat()[:7] if form == "month" else str(day.year)
+    return {"date": shown, "provenance": "reconstructed", "basis": "from the URL path"}
 
 
 def annotation(
@@ -224,8 +249,8 @@ def annotation(
         "outlet": "Synthetic News",
         "outlet_type": "nk_specialist_outlet",
         "url": f"https://example.org/articles/{seed}/{doc_index}",
-        "title": f"Synthetic article {doc_index}",
-        "published": published.isoformat(),
+        "title": {"text": f"Synthetic article {doc_index}", "provenance": "as_published"},
+        "published": _published(doc_rng, published),
         "language": "en",
         "text": text,
         "text_sha256": text_sha256(text),

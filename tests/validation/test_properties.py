@@ -118,3 +118,41 @@ def test_wrongly_shaped_values_never_crash_the_validator(data: st.DataObject) ->
         path_ = Path(tmp) / "a.json"
         path_.write_text(dump(document), encoding="utf-8")
         validate([path_], registry=DATA / "annotators.json")
+
+
+GRAPHEME_ALPHABET = st.sampled_from(
+    [
+        "a",
+        "b",
+        " ",
+        "\n",
+        "é",
+        "q",
+        "\u0307",
+        "\u0301",
+        "\u200d",
+        "\U0001f469",
+        "\U0001f527",
+        "\U0001f1f0",
+        "\U0001f1f5",
+        "한",
+        "\u1100",
+        "\u1161",
+        "\ufe0f",
+        "—",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GRAPHEME_ALPHABET, min_size=1, max_size=40).map("".join))
+def test_local_grapheme_boundaries_equal_the_whole_text_ones(text: str) -> None:
+    """The span-edge check walks clusters from a nearby boundary only; it must agree with clustering the
+    whole text at every offset."""
+    import regex
+
+    from nklabor.validation.semantic import _splits_grapheme
+
+    starts = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+    for at in range(1, len(text)):
+        assert _splits_grapheme(text, at) == (at not in starts), (text, at)

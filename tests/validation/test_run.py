@@ -102,10 +102,20 @@ def test_valid_annotations_are_reported_with_derived_values() -> None:
     run = Validation([DATA / "valid" / "komdok-excerpt.json"])
     (annotation,) = list(run.annotations())
     values = [derived(e, load_schemas()) for e in annotation.data["events"]]
+    # Domestic work: no sanctions period applies (schema 2.0); e2's order and assignment are one dimension.
     assert values == [
         {
             "forced_labour_assessment": "insufficient",
-            "sanctions_period": "post_repatriation_deadline",
+            "assessment_involuntariness": [],
+            "assessment_penalty": [],
+            "sanctions_period": "not_applicable",
+            "present_after_deadline": None,
         },
-        {"forced_labour_assessment": "possible", "sanctions_period": "post_repatriation_deadline"},
+        {
+            "forced_labour_assessment": "possible",
+            "assessment_involuntariness": ["st_compulsory_order", "st_no_choice_of_assignment"],
+            "assessment_penalty": [],
+            "sanctions_period": "not_applicable",
+            "present_after_deadline": None,
+        },
     ]

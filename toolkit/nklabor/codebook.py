@@ -17,7 +17,7 @@ UNITS = (
     "span",
     "place",
     "time",
-    "workers",
+    "count",
     "coercion",
     "sanctions",
     "source",
@@ -76,7 +76,8 @@ FAMILIES = (
     "source",
     "place",
     "time",
-    "workers",
+    "count",
+    "document",
     "annotators",
     "annotation",
 )
@@ -133,9 +134,19 @@ def render(schema_dir: Path | str | None = None) -> str:
         ]
         if "properties" in schema:
             out += [*_fields(schema, schemas), ""]
+        for name, node in schema.get("$defs", {}).items():
+            if isinstance(node, dict) and "properties" in node:  # an object part of the unit, not a label
+                out += [f'<a id="{_anchor(name)}"></a>', "", f"#### {node.get('title', name)} (`{unit}`)", ""]
+                if node.get("description"):
+                    out += [node["description"], ""]
+                out += [*_fields(node, schemas), ""]
     out += ["## Labels", ""]
     for name in sorted(schemas.labels, key=lambda n: _family_rank(schemas, n)):
         out += _label(name, schemas)
+    derived = root.get("x-derived", {})
+    out += ["### Derived values", "", "Computed by nklabor for every event, never annotated:", ""]
+    out += [f"- `{name}`: {node.get('description', '')}" for name, node in derived.items()]
+    out += [""]
     out += ["## Decision rules", ""]
     out += [f"{i}. **{rule['id']}**: {rule['text']}" for i, rule in enumerate(root["x-decisionRules"], 1)]
     out += [

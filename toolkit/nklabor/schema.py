@@ -69,6 +69,15 @@ class SchemaSet:
         """The `$id` of the schema file `<name>.schema.json`."""
         return urljoin(self.base, f"{name}.schema.json")
 
+    @cached_property
+    def older_versions(self) -> dict[str, Path]:
+        """Schema versions kept for migration: version -> its folder (`schema/1.0/`)."""
+        return {
+            p.name: p
+            for p in sorted(self.directory.iterdir())
+            if p.is_dir() and (p / f"{ROOT}.schema.json").is_file()
+        }
+
     @property
     def version(self) -> str:
         """The schema version a new annotation declares: the last value `schema_version` allows."""
@@ -111,6 +120,8 @@ class SchemaSet:
                         extra,
                     )
         for name, node in self.schema(ROOT).get("x-derived", {}).items():
+            if "enum" not in node:
+                continue  # a derived value that is not a label (a boolean)
             out[name] = Label(
                 name,
                 name.replace("_", " ").capitalize(),
@@ -121,7 +132,7 @@ class SchemaSet:
 
     @cached_property
     def dimensions(self) -> dict[str, str]:
-        """Coercion indicator id -> `involuntariness` | `penalty`."""
+        """Coercion indicator id -> `involuntariness` | `penalty` | `flag` (flags never count)."""
         return self.labels["indicator"].extra["dimensions"]
 
     @cached_property

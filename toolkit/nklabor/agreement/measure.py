@@ -39,6 +39,8 @@ from typing import Any
 
 from ..annotation import by_document, is_adjudication
 from ..errors import UsageError
+from ..schema import SchemaSet, load_schemas
+from . import events as event_level
 from .metrics import alpha, masi_distance, span_f1
 
 RELEVANCE_ORDER: tuple[str, ...] = ("none", "contextual", "supply_chain", "possible", "direct")
@@ -210,15 +212,27 @@ class AgreementReport:
     documents: list[DocumentAgreement]
     pairs: list[PairAgreement]
     min_alpha: float | None = None
+    events: list[event_level.EventFieldAgreement] = field(default_factory=list)
+    clusters: int = 0
+    unaligned: list[event_level.Unaligned] = field(default_factory=list)
 
     @property
     def compared(self) -> int:
         """Documents with two or more annotators."""
         return len(self.documents)
 
-    def below(self, threshold: float) -> list[FieldAgreement]:
-        """Fields whose alpha is defined and lower than `threshold`."""
-        return [f for f in self.fields if f.alpha is not None and f.alpha < threshold]
+    def below(self, threshold: float) -> list[FieldAgreement | event_level.EventFieldAgreement]:
+        """Fields (document-level, then event-level as `events.<field>`) whose alpha is defined and lower
+        than `threshold`."""
+        low: list[FieldAgreement | event_level.EventFieldAgreement] = [
+            f for f in self.fields if f.alpha is not None and f.alpha < threshold
+        ]
+        low += [
+            event_level.EventFieldAgreement(f"events.{f.field}", f.measure, f.units, f.alpha, f.observed)
+            for f in self.events
+            if f.alpha is not None and f.alpha < threshold
+        ]
+        return low
 
     @property
     def gate_failed(self) -> list[str]:
@@ -245,6 +259,12 @@ class AgreementReport:
             "fields": [f.to_dict() for f in self.fields],
             "pairs": [p.to_dict() for p in self.pairs],
             "per_document": [d.to_dict() for d in self.documents],
+            "events": {
+                "aligned_clusters": self.clusters,
+                "fields": [f.to_dict() for f in self.events],
+                "unaligned": [u.to_dict() for u in self.unaligned],
+                "status_order": list(event_level.STATUS_ORDER),
+            },
         }
         if self.min_alpha is not None:
             out["gate"] = {
@@ -269,6 +289,7 @@ class _Doc:
     id: str
     labels: dict[str, DocumentLabels] = field(default_factory=dict)  # annotator -> labels
     files: dict[str, str] = field(default_factory=dict)
+    events: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)  # annotator -> events
 
 
 def _group(
@@ -288,6 +309,7 @@ def _group(
             if annotator in doc.labels:
                 raise UsageError(f"{where or doc_id}: {annotator} annotated {doc_id} twice")
             doc.labels[annotator] = document_labels(annotation)
+            doc.events[annotator] = list(annotation.get("events") or [])
             doc.files[annotator] = where
     return docs, adjudications
 
@@ -390,8 +412,10 @@ def measure(
     annotations: Iterable[Mapping[str, Any]],
     files: Iterable[str] | None = None,
     min_alpha: float | None = None,
+    schemas: SchemaSet | None = None,
 ) -> AgreementReport:
-    """Agreement over valid annotations (`files`, parallel to `annotations`, names where each came from).
+    """Agreement over valid annotations (`files`, parallel to `annotations`, names where each came from), at
+    document level and over aligned events.
 
     Raises `UsageError` when one annotator annotated a document twice (the validator reports that first).
     """
@@ -410,6 +434,13 @@ def measure(
         pairs.append(
             PairAgreement(a, b, len(shared), fmean(_pair_score(d, a, b) for d in shared) if shared else None)
         )
+    found: list[event_level.Cluster] = []
+    unaligned: list[event_level.Unaligned] = []
+    for doc in compared:
+        more, loose = event_level.clusters(doc.id, doc.events)
+        found.extend(more)
+        unaligned.extend(loose)
+    event_fields = event_level.field_agreement(found, annotators, schemas or load_schemas()) if found else []
     return AgreementReport(
         annotations=len(items) - adjudications,
         total_documents=len(docs),
@@ -420,6 +451,9 @@ def measure(
         documents=documents,
         pairs=pairs,
         min_alpha=min_alpha,
+        events=event_fields,
+        clusters=len(found),
+        unaligned=unaligned,
     )
 
 

@@ -14,20 +14,23 @@ from ..annotation import spans_overlap
 
 def alpha(
     units: Sequence[Sequence[Any]],
-    level: Literal["nominal", "ordinal"] = "nominal",
+    level: Literal["nominal", "ordinal", "interval"] = "nominal",
     domain: Sequence[Any] | None = None,
 ) -> float | None:
     """Krippendorff's alpha of `units`: one row per unit, one value per annotator, `None` for a missing value.
 
-    `level` is `nominal` or `ordinal`; an ordinal level needs `domain`, the values lowest first. Units with
-    fewer than two values are unpairable and ignored. Returns `None` when alpha is undefined: no pairable
-    unit, or every pairable value the same (no variation, so expected disagreement is 0)."""
+    `level` is `nominal`, `ordinal` or `interval`; an ordinal level needs `domain`, the values lowest first;
+    interval values are numbers (distances are their differences). Units with fewer than two values are
+    unpairable and ignored. Returns `None` when alpha is undefined: no pairable unit, or every pairable value
+    the same (no variation, so expected disagreement is 0)."""
     pairable = [[v for v in unit if v is not None] for unit in units]
     pairable = [values for values in pairable if len(values) >= 2]
     observed = {v for values in pairable for v in values}
     if len(observed) < 2:
         return None
-    if domain is None:
+    if level == "interval":
+        domain = sorted(observed)
+    elif domain is None:
         if level != "nominal":
             raise ValueError("an ordinal alpha needs the ordered domain")
         domain = sorted(observed, key=repr)
@@ -39,11 +42,9 @@ def alpha(
     for row, values in enumerate(pairable):
         for v in values:
             counts[row, index[v]] += 1
-    return float(
-        krippendorff.alpha(
-            value_counts=counts, value_domain=list(range(len(domain))), level_of_measurement=level
-        )
-    )
+    # Interval distances are between the values themselves; nominal and ordinal ones between ranks.
+    values = [float(v) for v in domain] if level == "interval" else list(range(len(domain)))
+    return float(krippendorff.alpha(value_counts=counts, value_domain=values, level_of_measurement=level))
 
 
 def masi_distance(a: frozenset[Any] | set[Any], b: frozenset[Any] | set[Any]) -> float:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..agreement.align import align
+from ..agreement.events import with_defaults
 from ..agreement.measure import document_agreement
 from ..annotation import (
     DRAFT_END,
@@ -159,7 +160,9 @@ def _event_disputes(
                 )
             else:
                 partners[who] = other.data["events"][j]
-        disputes += compare({w: flatten(e, SKIP_EVENT_KEYS) for w, e in partners.items()}, base_id, label)
+        # A value left out because it is the schema's default is no disagreement.
+        flat = {w: flatten(with_defaults(e), SKIP_EVENT_KEYS) for w, e in partners.items()}
+        disputes += compare(flat, base_id, label)
         disputes += _indicator_disputes(partners, base_id, label)
         for who, partner in partners.items():
             if who != base_id:

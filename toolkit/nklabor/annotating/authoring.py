@@ -46,15 +46,16 @@ def skeleton(
     outlet: str,
     outlet_type: str,
     url: str,
-    published: str,
-    title: str,
+    published: dict[str, Any],
+    title: dict[str, Any],
     language: str,
     annotator: str,
     role: str = ROLE_ANNOTATOR,
     now: datetime | None = None,
     schemas: SchemaSet | None = None,
 ) -> dict[str, Any]:
-    """A valid annotation of `text` with no events yet: the hash and offsets are never typed by hand."""
+    """A valid annotation of `text` with no events yet: the hash and offsets are never typed by hand.
+    `title` and `published` are metadata objects (see `metadata`)."""
     return {
         "schema_version": (schemas or load_schemas()).version,
         "document": {
@@ -74,6 +75,21 @@ def skeleton(
         "relevant": True,
         "events": [],
     }
+
+
+def metadata(
+    key: str, value: str | None, provenance: str | None = None, basis: str | None = None
+) -> dict[str, Any]:
+    """A title (`key` "text") or publication date (`key` "date") with its provenance: `as_published` by
+    default
+    when there is a value, `unknown` when there is none."""
+    node: dict[str, Any] = {}
+    if value is not None:
+        node[key] = value
+    node["provenance"] = provenance or ("as_published" if value is not None else "unknown")
+    if basis is not None:
+        node["basis"] = basis
+    return node
 
 
 class OptionsError(UsageError):
@@ -104,8 +120,8 @@ def plan_new(
     outlet: str,
     outlet_type: str,
     url: str,
-    published: str,
-    title: str | None,
+    published: dict[str, Any],
+    title: dict[str, Any] | None,
     language: str,
     annotator: str,
     out: Path | None = None,
@@ -116,14 +132,19 @@ def plan_new(
 ) -> NewAnnotation:
     """Check every input of a new annotation before anything is written, and build it.
 
+    `title` and `published` are metadata objects (`metadata`); without a title, the article's first line is
+    used, recorded as reconstructed from it.
+
     Raises `OptionsError` listing every fault: an id that is not a slug (so never a path), a bad date, URL,
-    outlet type or language, an annotator id that is not a pseudonym or is not registered as annotator in the
-    registry that governs the target folder (or `registry`), a target that exists (unless `overwrite`), or a
-    text that differs from the one another annotation of the document in that folder carries.
-    """
+    outlet type or language, a provenance without the basis it needs, an annotator id that is not a pseudonym
+    or is not registered as annotator in the registry that governs the target folder (or `registry`), a target
+    that exists (unless `overwrite`), or a text that differs from the one another annotation of the document
+    in that folder carries."""
     schemas = schemas or load_schemas()
     faults: list[tuple[str, str]] = []
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
+    if title is None:
+        title = metadata("text", first_line[:200], "reconstructed", "the first line of the article text")
     annotation = skeleton(
         text,
         doc_id=doc_id,
@@ -131,7 +152,7 @@ def plan_new(
         outlet_type=outlet_type,
         url=url,
         published=published,
-        title=title or first_line[:200],
+        title=title,
         language=language,
         annotator=annotator,
         now=now,

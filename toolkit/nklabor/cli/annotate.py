@@ -19,7 +19,11 @@ NEW_OPTIONS = {
     "document.outlet_type": "--outlet-type",
     "document.url": "--url",
     "document.published": "--published",
+    "document.published.date": "--published",
+    "document.published.provenance": "--published-provenance",
     "document.title": "--title",
+    "document.title.text": "--title",
+    "document.title.provenance": "--title-provenance",
     "document.language": "--language",
     "annotator": "--annotator",
     "out": "--out",
@@ -33,8 +37,36 @@ def new(
     doc_id: Annotated[str, typer.Option("--id", help="Document slug, e.g. dailynk-2021-komdok-soldiers.")],
     outlet: Annotated[str, typer.Option(help='Publisher, e.g. "Daily NK".')],
     url: Annotated[str, typer.Option(help="Where the article was published.")],
-    published: Annotated[str, typer.Option(help="Publication date, YYYY-MM-DD.")],
-    title: Annotated[str | None, typer.Option(help="Article title (default: its first line).")] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date as precise as known: YYYY-MM-DD, YYYY-MM or YYYY (leave it out when "
+            "unknown, "
+            "with --published-basis)."
+        ),
+    ] = None,
+    published_provenance: Annotated[
+        str | None,
+        typer.Option(
+            help="as_published (default with a date), translated, reconstructed (needs --published-basis)."
+        ),
+    ] = None,
+    published_basis: Annotated[
+        str | None, typer.Option(help="How the date was worked out or searched for.")
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="The headline (default: the article's first line, recorded as reconstructed from it)."
+        ),
+    ] = None,
+    title_provenance: Annotated[
+        str | None,
+        typer.Option(
+            help="as_published (default with a title), translated, reconstructed (needs --title-basis)."
+        ),
+    ] = None,
+    title_basis: Annotated[str | None, typer.Option(help="How the title was worked out.")] = None,
     outlet_type: Annotated[str, typer.Option(help="Outlet type id.")] = "nk_specialist_outlet",
     language: Annotated[str, typer.Option(help="BCP 47 language tag.")] = "en",
     annotator: Annotated[str, typer.Option(help="Your pseudonymous id, e.g. ann-03.")] = "ann-01",
@@ -54,8 +86,10 @@ def new(
                 outlet=outlet,
                 outlet_type=outlet_type,
                 url=url,
-                published=published,
-                title=title,
+                published=authoring.metadata("date", published, published_provenance, published_basis),
+                title=None
+                if title is None and title_provenance is None
+                else authoring.metadata("text", title, title_provenance, title_basis),
                 language=language,
                 annotator=annotator,
                 out=out,

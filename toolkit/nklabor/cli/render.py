@@ -17,6 +17,7 @@ from ..release.layout import CONFIGS, MANIFEST, SPLITS
 if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
     from ..agreement.measure import AgreementReport
     from ..annotating.adjudication import Plan
+    from ..annotating.migration import MigrationReport
     from ..config import Config
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
@@ -88,6 +89,7 @@ def agreement_text(report: AgreementReport) -> str:
         for doc in report.documents:
             weak = ", ".join(f"{n} {v:.2f}" for n, v in doc.weakest()) or "—"
             lines.append(f"{doc.agreement:9.3f}  {doc.id.ljust(id_width)}  {len(doc.annotators):>10}  {weak}")
+        lines.extend(_event_lines(report))
     if report.min_alpha is not None:
         lines.append("")
         failed = report.gate_failed
@@ -96,6 +98,32 @@ def agreement_text(report: AgreementReport) -> str:
         else:
             lines.append(f"gate passed: every defined alpha >= {report.min_alpha:g}")
     return "\n".join(lines)
+
+
+def _event_lines(report: AgreementReport) -> list[str]:
+    """The event-level table: alpha per field over the aligned events, then the events nothing matched."""
+    lines = [
+        "",
+        f"Events: {report.clusters} aligned cluster(s) over the compared documents; "
+        f"{len(report.unaligned)} event(s) match no other annotator's",
+    ]
+    width = max(len("field"), *(len(f.field) for f in report.events)) if report.events else len("field")
+    lines.append(f"{'field'.ljust(width)}  {'measure':<9} {'units':>5}  {'alpha':>7}  {'observed':>8}")
+    for row in report.events:
+        flag = ""
+        if report.min_alpha is not None and row.alpha is not None and row.alpha < report.min_alpha:
+            flag = f"  < {report.min_alpha:g}"
+        lines.append(
+            f"{row.field.ljust(width)}  {row.measure:<9} {row.units:>5}  {_num(row.alpha)}  "
+            f"{_num(row.observed, 8)}{flag}"
+        )
+    lines.append(
+        "units: aligned events (pairs of annotators' events of one episode); for presence rows (cluster, "
+        "value); coercion.status: (cluster, indicator) both coded, denied < implied < hedged < stated."
+    )
+    for loose in report.unaligned:
+        lines.append(f"unaligned: {loose.document} {loose.annotator} {loose.event_id} ({loose.summary})")
+    return lines
 
 
 def adjudication_text(plan: Plan, written: Sequence[Path]) -> str:
@@ -222,3 +250,16 @@ def agreement_github(report: AgreementReport) -> str:
 
 def _escape(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def migration_text(report: MigrationReport, check: bool) -> str:
+    """Every finding as `file:line:col: $.path [code] message`, then one line of what was (or would be)
+    done."""
+    lines = [f"{i.file}:{i.line}:{i.column}: {i.path} [{i.code}] {i.message}" for i in report.issues]
+    verb = "would migrate" if check else "migrated"
+    done = len(report.pending) if check else len(report.written)
+    current = len([f for f in report.files if not f.changed and not f.blocked])
+    lines.append(
+        f"{verb} {done} file(s); {len(report.blocked)} need(s) a decision; {current} already current"
+    )
+    return "\n".join(lines)

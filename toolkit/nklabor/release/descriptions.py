@@ -10,8 +10,6 @@ from ..schema import ROOT, SchemaSet
 from .features import Feature, List, Struct
 
 EVENT = "$.events[*]"
-FLATTENED = ("place", "time", "workers", "sanctions", "source")
-"""Objects of an event whose fields become `<object>_<field>` columns."""
 RELEASE_ONLY = {
     "document_id": "`document.id` of the document the row belongs to (join key to `documents`).",
     "event_id": "Id of the event within its document (`events[*].id`); `document_id` + `event_id` is unique.",
@@ -21,10 +19,29 @@ RELEASE_ONLY = {
     "agreement": "Observed agreement between the document's annotators before adjudication (0-1); empty "
     "with one.",
     "indicators": "Every coercion indicator coded on the event (the set of `coercion[*].indicator`).",
-    "kind": "What the span is evidence for: `event` (the event itself) or `indicator` (one coercion "
-    "indicator).",
-    "indicator_status": "The status of the indicator the span supports; empty for event evidence.",
+    "kind": "What the span is evidence for: the event itself, one coercion indicator, a count, the place, "
+    "the time, the sanctions, an evasion item, the casualties or an actor.",
+    "indicator_status": "The status of the indicator the span supports; empty for other evidence.",
+    "count_min": "min of the event's primary count (`counts` holds every count).",
+    "count_best": "best of the event's primary count.",
+    "count_max": "max of the event's primary count.",
+    "count_qualifier": "qualifier of the event's primary count.",
+    "count_scope": "scope of the event's primary count.",
+    "count_status": "status of the event's primary count.",
+    "source_attribution": "attribution of the event's main source (`sources` holds every source).",
+    "source_claim_status": "claim status of the event's main source.",
+    "source_reliability": "Admiralty reliability of the event's main source.",
+    "source_credibility": "Admiralty credibility of the event's main source.",
+    "assessment_involuntariness": "The stated or hedged involuntariness indicators behind "
+    "forced_labour_assessment.",
+    "assessment_penalty": "The stated or hedged penalty indicators behind forced_labour_assessment.",
+    "published_earliest": "The first day the publication date allows (YYYY-MM gives its first day).",
+    "published_latest": "The last day the publication date allows (YYYY-MM gives its last day).",
 }
+# Flattened columns: `<prefix>_<field>` comes from `<object>.<field>` of the event.
+FLATTENED = {"place": "place", "time": "time", "sanctions": "sanctions", "casualties": "casualties"}
+DOCUMENT_OBJECTS = {"title": ("title", "text"), "published": ("published", "date")}
+"""Document columns flattened from an object: column -> (object, the field its value is)."""
 
 
 def schema_descriptions(schemas: SchemaSet) -> dict[str, str]:
@@ -47,6 +64,12 @@ def _source(config: str, column: str) -> str:
     if config == "documents":
         if column in ("relevant", "role", "annotator", "events"):
             return f"$.{column}"
+        head, _, rest = column.partition("_")
+        if column in DOCUMENT_OBJECTS:
+            obj, field = DOCUMENT_OBJECTS[column]
+            return f"$.document.{obj}.{field}"
+        if head in DOCUMENT_OBJECTS and rest:
+            return f"$.document.{head}.{rest}"
         return f"$.document.{column}"
     if config == "spans":
         return {
@@ -59,7 +82,7 @@ def _source(config: str, column: str) -> str:
 def _event_column(column: str) -> str:
     head, _, rest = column.partition("_")
     if head in FLATTENED and rest:
-        return f"{EVENT}.{head}.{rest}"
+        return f"{EVENT}.{FLATTENED[head]}.{rest}"
     return f"{EVENT}.{column}"
 
 

@@ -85,8 +85,15 @@ def compute(release: Path) -> Stats:
             stats.indicators[split] = pairs
         path = release / data_file("documents", split)
         if path.is_file():
+            names = pq.read_schema(path).names
+            # Releases before schema 2.0 store one `published` day; later ones the bounds of a partial date.
+            low, high = (
+                ("published_earliest", "published_latest")
+                if "published_latest" in names
+                else ("published", "published")
+            )
             docs = pq.read_table(
-                path, columns=["annotators", "outlet", "outlet_type", "language", "published"]
+                path, columns=["annotators", "outlet", "outlet_type", "language", *dict.fromkeys((low, high))]
             )
             stats.annotators[split] = Counter(docs.column("annotators").to_pylist())
             outlet = features_of(pq.read_schema(path))["outlet_type"]
@@ -95,11 +102,8 @@ def compute(release: Path) -> Stats:
             stats.documents.setdefault("outlet_type", Counter()).update(outlets)
             stats.documents.setdefault("language", Counter()).update(docs.column("language").to_pylist())
             stats.documents.setdefault("outlet", Counter()).update(docs.column("outlet").to_pylist())
-            if docs.num_rows:
-                lo, hi = (
-                    pc.min(docs.column("published")).as_py(),
-                    pc.max(docs.column("published")).as_py(),
-                )
+            lo, hi = pc.min(docs.column(low)).as_py(), pc.max(docs.column(high)).as_py()
+            if lo is not None and hi is not None:
                 first = lo if first is None or lo < first else first
                 last = hi if last is None or hi > last else last
     stats.published = (first, last) if first is not None and last is not None else None

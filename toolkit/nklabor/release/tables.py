@@ -46,50 +46,63 @@ WRITE_OPTIONS: dict[str, Any] = {
     "use_content_defined_chunking": False,
 }
 
-SPAN_KINDS = ("event", "indicator")
 
+# Every annotation field a release reads. `annotator` is published as a release pseudonym only.
+EVENT_FIELDS = (
+    "id",
+    "mobilization_type",
+    "secondary_types",
+    "population",
+    "sector",
+    "status",
+    "phase",
+    "recruitment_mode",
+    "financial_extraction",
+    "campaign_name",
+    "group",
+    "text_region",
+    "background",
+    "place",
+    "route",
+    "time",
+    "counts",
+    "coercion",
+    "sanctions",
+    "sources",
+    "outcomes",
+    "casualties",
+    "legal_basis",
+    "actors",
+    "same_as",
+    "evidence",
+)
 # Every annotation field a release reads. `annotator` is published as a release pseudonym only.
 PUBLISHED_PATHS = frozenset(
     {
-        "$.document.id",
-        "$.document.title",
-        "$.document.outlet",
-        "$.document.outlet_type",
-        "$.document.url",
-        "$.document.published",
-        "$.document.language",
-        "$.document.story_group",
-        "$.document.text",
-        "$.document.text_sha256",
+        *(
+            f"$.document.{key}"
+            for key in (
+                "id",
+                "title",
+                "outlet",
+                "outlet_type",
+                "url",
+                "published",
+                "language",
+                "story_group",
+                "text",
+                "text_sha256",
+            )
+        ),
         "$.relevant",
         "$.role",
         "$.annotator",
-        *(
-            f"$.events[*].{key}"
-            for key in (
-                "id",
-                "mobilization_type",
-                "secondary_types",
-                "population",
-                "sector",
-                "status",
-                "recruitment_mode",
-                "financial_extraction",
-                "campaign_name",
-                "group",
-                "place",
-                "route",
-                "time",
-                "workers",
-                "coercion",
-                "sanctions",
-                "source",
-                "evidence",
-            )
-        ),
+        *(f"$.events[*].{key}" for key in EVENT_FIELDS),
     }
 )
 PSEUDONYMIZED_PATHS = frozenset({"$.annotator"})
+SPAN_KINDS = ("event", "indicator", "count", "place", "time", "sanctions", "evasion", "casualties", "actor")
+"""What a row of `spans` is evidence for."""
 
 
 def _span() -> Struct:
@@ -106,92 +119,129 @@ class Columns:
         def cl(name: str) -> ClassLabel:
             return ClassLabel(name, tuple(labels[name].names))
 
+        text, day, flag, number = Value("string"), Value("date32"), Value("bool"), Value("int32")
         self.event: Struct = {
             "mobilization_type": cl("mobilization_type"),
             "secondary_types": List(cl("mobilization_type")),
             "population": List(cl("population")),
             "sector": List(cl("sector")),
             "status": cl("status"),
+            "phase": cl("phase"),
             "recruitment_mode": cl("recruitment_mode"),
             "financial_extraction": List(cl("financial_extraction")),
-            "campaign_name": Value("string"),
-            "group": Value("string"),
-            "place_country": Value("string"),
-            "place_subdivision": Value("string"),
-            "place_name": Value("string"),
+            "campaign_name": text,
+            "group": text,
+            "text_region": cl("text_region"),
+            "background": flag,
+            "place_country": text,
+            "place_subdivisions": List(text),
+            "place_name": text,
             "place_precision": cl("place_precision"),
             "place_territory_status": cl("territory_status"),
-            "place_controlling_state": Value("string"),
+            "place_controlling_state": text,
             "route": List(
                 {
                     "role": cl("route_role"),
-                    "country": Value("string"),
-                    "subdivision": Value("string"),
-                    "name": Value("string"),
+                    "country": text,
+                    "subdivisions": List(text),
+                    "name": text,
+                    "status": cl("leg_status"),
+                    "alternative": text,
                 }
             ),
-            "time_start": Value("date32"),
-            "time_end": Value("date32"),
-            "time_precision": cl("time_precision"),
-            "workers_min": Value("int32"),
-            "workers_best": Value("int32"),
-            "workers_max": Value("int32"),
-            "workers_qualifier": cl("qualifier"),
-            "workers_scope": cl("scope"),
+            "time_start": day,
+            "time_end": day,
+            "time_start_precision": cl("time_precision"),
+            "time_end_precision": cl("time_precision"),
+            "count_min": number,
+            "count_best": number,
+            "count_max": number,
+            "count_qualifier": cl("qualifier"),
+            "count_scope": cl("scope"),
+            "count_status": cl("count_status"),
+            "counts": List(
+                {
+                    "min": number,
+                    "best": number,
+                    "max": number,
+                    "qualifier": cl("qualifier"),
+                    "scope": cl("scope"),
+                    "status": cl("count_status"),
+                    "as_of": day,
+                    "primary": flag,
+                }
+            ),
             "indicators": List(cl("indicator")),
             "coercion": List(
-                {
-                    "indicator": cl("indicator"),
-                    "status": cl("indicator_status"),
-                    "evidence": List(_span()),
-                }
+                {"indicator": cl("indicator"), "status": cl("indicator_status"), "evidence": List(_span())}
             ),
             "sanctions_relevance": cl("relevance"),
             "sanctions_provisions": List(cl("provision")),
-            "sanctions_evasion": List(cl("evasion")),
+            "sanctions_evasion": List({"method": cl("evasion"), "status": cl("evasion_status")}),
             "source_attribution": cl("attribution"),
             "source_claim_status": cl("claim_status"),
             "source_reliability": cl("reliability"),
             "source_credibility": cl("credibility"),
+            "sources": List(
+                {
+                    "attribution": cl("attribution"),
+                    "name": text,
+                    "claim_status": cl("claim_status"),
+                    "reliability": cl("reliability"),
+                    "credibility": cl("credibility"),
+                    "relayed_by": List({"attribution": cl("attribution"), "name": text}),
+                }
+            ),
+            "outcomes": List(cl("outcome")),
+            "casualties_deaths": number,
+            "casualties_injuries": number,
+            "casualties_qualifier": cl("qualifier"),
+            "legal_basis": cl("legal_basis"),
+            "actors": List({"role": cl("actor_role"), "name": text, "country": text}),
+            "same_as": List(text),
             "forced_labour_assessment": cl("forced_labour_assessment"),
+            "assessment_involuntariness": List(cl("indicator")),
+            "assessment_penalty": List(cl("indicator")),
             "sanctions_period": cl("sanctions_period"),
+            "present_after_deadline": flag,
             "evidence": List(_span()),
         }
         self.configs: dict[str, Struct] = {
             "documents": {
-                "id": Value("string"),
-                "title": Value("string"),
-                "outlet": Value("string"),
+                "id": text,
+                "title": text,
+                "title_provenance": cl("provenance"),
+                "title_basis": text,
+                "published": text,
+                "published_earliest": day,
+                "published_latest": day,
+                "published_provenance": cl("provenance"),
+                "published_basis": text,
+                "outlet": text,
                 "outlet_type": cl("outlet_type"),
-                "url": Value("string"),
-                "published": Value("date32"),
-                "language": Value("string"),
-                "story_group": Value("string"),
-                "text": Value("string"),
-                "text_sha256": Value("string"),
-                "relevant": Value("bool"),
-                "annotator": Value("string"),
+                "url": text,
+                "language": text,
+                "story_group": text,
+                "text": text,
+                "text_sha256": text,
+                "relevant": flag,
+                "annotator": text,
                 "role": cl("role"),
-                "annotators": Value("int32"),
+                "annotators": number,
                 "agreement": Value("float64"),
-                "events": List({"id": Value("string"), **self.event}),
+                "events": List({"id": text, **self.event}),
             },
-            "events": {
-                "document_id": Value("string"),
-                "event_id": Value("string"),
-                "annotator": Value("string"),
-                **self.event,
-            },
+            "events": {"document_id": text, "event_id": text, "annotator": text, **self.event},
             "spans": {
-                "document_id": Value("string"),
-                "event_id": Value("string"),
+                "document_id": text,
+                "event_id": text,
                 "kind": ClassLabel("span_kind", SPAN_KINDS),
                 "mobilization_type": cl("mobilization_type"),
                 "indicator": cl("indicator"),
                 "indicator_status": cl("indicator_status"),
-                "start": Value("int32"),
-                "end": Value("int32"),
-                "quote": Value("string"),
+                "start": number,
+                "end": number,
+                "quote": text,
             },
         }
         self.schemas_by_config = {name: arrow_schema(f) for name, f in self.configs.items()}
@@ -219,11 +269,103 @@ def _spans(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"start": s["start"], "end": s["end"], "quote": s["quote"]} for s in items]
 
 
+def published_bounds(value: str | None) -> tuple[date | None, date | None]:
+    """Earliest and latest day of a publication date given as YYYY, YYYY-MM or YYYY-MM-DD."""
+    if not value:
+        return None, None
+    if len(value) == 10:
+        day = date.fromisoformat(value)
+        return day, day
+    if len(value) == 7:
+        first = date.fromisoformat(f"{value}-01")
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, date.fromordinal(following.toordinal() - 1)
+    return date(int(value), 1, 1), date(int(value), 12, 31)
+
+
+def _primary(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((c for c in counts if c.get("primary")), {})
+
+
+def _place_labels(event: dict[str, Any], f: Columns) -> dict[str, Any]:
+    place = event["place"]
+    return {
+        "place_country": place["country"],
+        "place_subdivisions": list(place.get("subdivisions", [])),
+        "place_name": place.get("name"),
+        "place_precision": f.code("place_precision", place["precision"]),
+        "place_territory_status": f.code("territory_status", place.get("territory_status", "normal")),
+        "place_controlling_state": place.get("controlling_state"),
+        "route": [
+            {
+                "role": f.code("route_role", leg["role"]),
+                "country": leg["country"],
+                "subdivisions": list(leg.get("subdivisions", [])),
+                "name": leg.get("name"),
+                "status": f.code("leg_status", leg.get("status", "actual")),
+                "alternative": leg.get("alternative"),
+            }
+            for leg in event.get("route", [])
+        ],
+    }
+
+
+def _count_labels(event: dict[str, Any], f: Columns) -> dict[str, Any]:
+    counts = event["counts"]
+    primary = _primary(counts)
+    return {
+        "count_min": primary.get("min"),
+        "count_best": primary.get("best"),
+        "count_max": primary.get("max"),
+        "count_qualifier": f.code("qualifier", primary.get("qualifier")),
+        "count_scope": f.code("scope", primary.get("scope", "total") if primary else None),
+        "count_status": f.code("count_status", primary.get("status")),
+        "counts": [
+            {
+                "min": c.get("min"),
+                "best": c.get("best"),
+                "max": c.get("max"),
+                "qualifier": f.code("qualifier", c["qualifier"]),
+                "scope": f.code("scope", c.get("scope", "total")),
+                "status": f.code("count_status", c["status"]),
+                "as_of": _date(c.get("as_of")),
+                "primary": bool(c.get("primary", False)),
+            }
+            for c in counts
+        ],
+    }
+
+
+def _source_labels(event: dict[str, Any], f: Columns) -> dict[str, Any]:
+    sources = event["sources"]
+    main = sources[0]
+    return {
+        "source_attribution": f.code("attribution", main["attribution"]),
+        "source_claim_status": f.code("claim_status", main["claim_status"]),
+        "source_reliability": f.code("reliability", main["reliability"]),
+        "source_credibility": f.code("credibility", main["credibility"]),
+        "sources": [
+            {
+                "attribution": f.code("attribution", s["attribution"]),
+                "name": s.get("name"),
+                "claim_status": f.code("claim_status", s["claim_status"]),
+                "reliability": f.code("reliability", s["reliability"]),
+                "credibility": f.code("credibility", s["credibility"]),
+                "relayed_by": [
+                    {"attribution": f.code("attribution", r["attribution"]), "name": r.get("name")}
+                    for r in s.get("relayed_by", [])
+                ],
+            }
+            for s in sources
+        ],
+    }
+
+
 def event_labels(event: dict[str, Any], features: Columns) -> dict[str, Any]:
     """The label columns of one event (shared by `events` and the nested `documents.events`)."""
     f = features
-    place, window, workers = event["place"], event["time"], event["workers"]
-    sanctions, source = event["sanctions"], event["source"]
+    window, sanctions = event["time"], event["sanctions"]
+    casualties = event.get("casualties", {})
     extra = derived(event, f.schemas)
     return {
         "mobilization_type": f.code("mobilization_type", event["mobilization_type"]),
@@ -231,33 +373,19 @@ def event_labels(event: dict[str, Any], features: Columns) -> dict[str, Any]:
         "population": f.codes("population", event["population"]),
         "sector": f.codes("sector", event["sector"]),
         "status": f.code("status", event["status"]),
+        "phase": f.code("phase", event.get("phase")),
         "recruitment_mode": f.code("recruitment_mode", event["recruitment_mode"]),
         "financial_extraction": f.codes("financial_extraction", event.get("financial_extraction")),
         "campaign_name": event.get("campaign_name"),
         "group": event.get("group"),
-        "place_country": place["country"],
-        "place_subdivision": place.get("subdivision"),
-        "place_name": place.get("name"),
-        "place_precision": f.code("place_precision", place["precision"]),
-        "place_territory_status": f.code("territory_status", place.get("territory_status")),
-        "place_controlling_state": place.get("controlling_state"),
-        "route": [
-            {
-                "role": f.code("route_role", leg["role"]),
-                "country": leg["country"],
-                "subdivision": leg.get("subdivision"),
-                "name": leg.get("name"),
-            }
-            for leg in event.get("route", [])
-        ],
+        "text_region": f.code("text_region", event.get("text_region", "body")),
+        "background": bool(event.get("background", False)),
+        **_place_labels(event, f),
         "time_start": _date(window.get("start")),
         "time_end": _date(window.get("end")),
-        "time_precision": f.code("time_precision", window["precision"]),
-        "workers_min": workers.get("min"),
-        "workers_best": workers.get("best"),
-        "workers_max": workers.get("max"),
-        "workers_qualifier": f.code("qualifier", workers["qualifier"]),
-        "workers_scope": f.code("scope", workers.get("scope")),
+        "time_start_precision": f.code("time_precision", window["start_precision"]),
+        "time_end_precision": f.code("time_precision", window["end_precision"]),
+        **_count_labels(event, f),
         "indicators": f.codes("indicator", (c["indicator"] for c in event["coercion"])),
         "coercion": [
             {
@@ -269,15 +397,99 @@ def event_labels(event: dict[str, Any], features: Columns) -> dict[str, Any]:
         ],
         "sanctions_relevance": f.code("relevance", sanctions["relevance"]),
         "sanctions_provisions": f.codes("provision", sanctions["provisions"]),
-        "sanctions_evasion": f.codes("evasion", sanctions["evasion"]),
-        "source_attribution": f.code("attribution", source["attribution"]),
-        "source_claim_status": f.code("claim_status", source["claim_status"]),
-        "source_reliability": f.code("reliability", source["reliability"]),
-        "source_credibility": f.code("credibility", source["credibility"]),
+        "sanctions_evasion": [
+            {"method": f.code("evasion", e["method"]), "status": f.code("evasion_status", e["status"])}
+            for e in sanctions["evasion"]
+        ],
+        **_source_labels(event, f),
+        "outcomes": f.codes("outcome", event.get("outcomes")),
+        "casualties_deaths": casualties.get("deaths"),
+        "casualties_injuries": casualties.get("injuries"),
+        "casualties_qualifier": f.code("qualifier", casualties.get("qualifier")),
+        "legal_basis": f.code("legal_basis", event.get("legal_basis")),
+        "actors": [
+            {"role": f.code("actor_role", a["role"]), "name": a["name"], "country": a.get("country")}
+            for a in event.get("actors", [])
+        ],
+        "same_as": list(event.get("same_as", [])),
         "forced_labour_assessment": f.code("forced_labour_assessment", extra["forced_labour_assessment"]),
+        "assessment_involuntariness": [f.code("indicator", i) for i in extra["assessment_involuntariness"]],
+        "assessment_penalty": [f.code("indicator", i) for i in extra["assessment_penalty"]],
         "sanctions_period": f.code("sanctions_period", extra["sanctions_period"]),
+        "present_after_deadline": extra["present_after_deadline"],
         "evidence": _spans(event["evidence"]),
     }
+
+
+def _document_row(
+    annotation: dict[str, Any], annotators: int, pseudonym: str, features: Columns, agreement: float | None
+) -> dict[str, Any]:
+    doc = annotation["document"]
+    title, published = doc["title"], doc["published"]
+    earliest, latest = published_bounds(published.get("date"))
+    return {
+        "id": doc["id"],
+        "title": title.get("text"),
+        "title_provenance": features.code("provenance", title["provenance"]),
+        "title_basis": title.get("basis"),
+        "published": published.get("date"),
+        "published_earliest": earliest,
+        "published_latest": latest,
+        "published_provenance": features.code("provenance", published["provenance"]),
+        "published_basis": published.get("basis"),
+        "outlet": doc["outlet"],
+        "outlet_type": features.code("outlet_type", doc["outlet_type"]),
+        "url": doc["url"],
+        "language": doc["language"],
+        "story_group": doc.get("story_group"),
+        "text": doc["text"],
+        "text_sha256": doc["text_sha256"],
+        "relevant": annotation["relevant"],
+        "annotator": pseudonym,
+        "role": features.code("role", annotation["role"]),
+        "annotators": annotators,
+        "agreement": agreement,
+    }
+
+
+# Where, besides the event itself and its indicators, an event may cite evidence: (kind, how to find the
+# lists).
+_EXTRA_EVIDENCE: tuple[tuple[str, Any], ...] = (
+    ("count", lambda e: [c.get("evidence", []) for c in e["counts"]]),
+    ("place", lambda e: [e["place"].get("evidence", [])]),
+    ("time", lambda e: [e["time"].get("evidence", [])]),
+    ("sanctions", lambda e: [e["sanctions"].get("evidence", [])]),
+    ("evasion", lambda e: [x.get("evidence", []) for x in e["sanctions"]["evasion"]]),
+    ("casualties", lambda e: [e.get("casualties", {}).get("evidence", [])]),
+    ("actor", lambda e: [a.get("evidence", []) for a in e.get("actors", [])]),
+)
+
+
+def _span_rows(doc_id: str, event: dict[str, Any], labels: dict[str, Any]) -> list[dict[str, Any]]:
+    base = {"document_id": doc_id, "event_id": event["id"], "mobilization_type": labels["mobilization_type"]}
+    kind = {name: i for i, name in enumerate(SPAN_KINDS)}
+    out = [
+        {**base, "kind": kind["event"], "indicator": None, "indicator_status": None, **_spans([s])[0]}
+        for s in event["evidence"]
+    ]
+    for item, coded in zip(event["coercion"], labels["coercion"], strict=True):
+        out.extend(
+            {
+                **base,
+                "kind": kind["indicator"],
+                "indicator": coded["indicator"],
+                "indicator_status": coded["status"],
+                **_spans([s])[0],
+            }
+            for s in item["evidence"]
+        )
+    for name, lists in _EXTRA_EVIDENCE:
+        for spans in lists(event):
+            out.extend(
+                {**base, "kind": kind[name], "indicator": None, "indicator_status": None, **_spans([s])[0]}
+                for s in spans
+            )
+    return out
 
 
 def rows(
@@ -289,63 +501,17 @@ def rows(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The `documents` row, `events` rows and `spans` rows of one gold annotation. `agreement` is the
     document's observed agreement between its annotators (None with a single annotator)."""
-    doc = annotation["document"]
-    doc_id = doc["id"]
+    doc_id = annotation["document"]["id"]
     labelled = [(event, event_labels(event, features)) for event in annotation["events"]]
     document = {
-        "id": doc_id,
-        "title": doc["title"],
-        "outlet": doc["outlet"],
-        "outlet_type": features.code("outlet_type", doc["outlet_type"]),
-        "url": doc["url"],
-        "published": _date(doc["published"]),
-        "language": doc["language"],
-        "story_group": doc.get("story_group"),
-        "text": doc["text"],
-        "text_sha256": doc["text_sha256"],
-        "relevant": annotation["relevant"],
-        "annotator": pseudonym,
-        "role": features.code("role", annotation["role"]),
-        "annotators": annotators,
-        "agreement": agreement,
+        **_document_row(annotation, annotators, pseudonym, features, agreement),
         "events": [{"id": event["id"], **labels} for event, labels in labelled],
     }
     events = [
         {"document_id": doc_id, "event_id": event["id"], "annotator": pseudonym, **labels}
         for event, labels in labelled
     ]
-    spans: list[dict[str, Any]] = []
-    for event, labels in labelled:
-        base = {
-            "document_id": doc_id,
-            "event_id": event["id"],
-            "mobilization_type": labels["mobilization_type"],
-        }
-        for span in event["evidence"]:
-            spans.append(
-                {
-                    **base,
-                    "kind": 0,
-                    "indicator": None,
-                    "indicator_status": None,
-                    "start": span["start"],
-                    "end": span["end"],
-                    "quote": span["quote"],
-                }
-            )
-        for item, coded in zip(event["coercion"], labels["coercion"], strict=True):
-            for span in item["evidence"]:
-                spans.append(
-                    {
-                        **base,
-                        "kind": 1,
-                        "indicator": coded["indicator"],
-                        "indicator_status": coded["status"],
-                        "start": span["start"],
-                        "end": span["end"],
-                        "quote": span["quote"],
-                    }
-                )
+    spans = [row for event, labels in labelled for row in _span_rows(doc_id, event, labels)]
     return document, events, spans
 
 

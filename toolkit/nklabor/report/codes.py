@@ -87,6 +87,23 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "A record that is not a JSON object (null, a list, a string, a number).",
     ),
     # structure (JSON Schema keywords)
+    (
+        "schema.outdated-version",
+        "schema",
+        "The file declares an older schema version: `nklabor migrate` rewrites it to the current one.",
+    ),
+    (
+        "migrate.needs-decision",
+        "migration",
+        "The file cannot be migrated without a human decision (e.g. an indicator that was split): not "
+        "written.",
+    ),
+    (
+        "migrate.check",
+        "migration",
+        "Warning: migrated, but the old schema could not record this (a title's provenance, a count's "
+        "hedging): check it.",
+    ),
     ("schema.required", "schema", "A required property is missing."),
     ("schema.additional-property", "schema", "A property the schema does not define."),
     ("schema.type", "schema", "A value of the wrong JSON type."),
@@ -111,9 +128,32 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "with combining marks, an emoji sequence).",
     ),
     ("coercion.duplicate-indicator", "semantic", "The same indicator twice in one event."),
-    ("workers.order", "semantic", "workers must satisfy min <= best <= max."),
-    ("workers.qualifier-mismatch", "semantic", "The numbers given do not fit the count qualifier."),
+    ("counts.order", "semantic", "A count (or casualty figure) must satisfy min <= best <= max."),
+    ("counts.qualifier-mismatch", "semantic", "The numbers given do not fit the count qualifier."),
+    (
+        "counts.primary",
+        "semantic",
+        "An event with counts marks exactly one of them primary (the figure to aggregate).",
+    ),
+    (
+        "counts.duplicate-scope",
+        "semantic",
+        "Two counts of one event with the same scope; keep one figure per scope.",
+    ),
+    ("counts.as-of-needs-cumulative", "semantic", "as_of dates a cumulative count only."),
     ("time.order", "semantic", "time.start is after time.end."),
+    ("date.invalid", "semantic", "A date of the right shape that is not a calendar day (2021-02-30)."),
+    (
+        "metadata.provenance-mismatch",
+        "semantic",
+        "A title or publication date without a value must have provenance unknown, and one with a value "
+        "must not.",
+    ),
+    (
+        "metadata.missing-basis",
+        "semantic",
+        "A reconstructed, translated or unknown title or date needs a basis: how it was worked out.",
+    ),
     ("place.unknown-country", "semantic", "Not an ISO 3166-1 alpha-2 country code."),
     ("place.unknown-subdivision", "semantic", "Not an ISO 3166-2 subdivision code."),
     (
@@ -131,6 +171,19 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "semantic",
         "direct/possible sanctions relevance needs at least one provision.",
     ),
+    (
+        "sanctions.direct-needs-realised",
+        "semantic",
+        "direct sanctions relevance needs income being earned (status ongoing or completed); plans are "
+        "possible.",
+    ),
+    ("sanctions.duplicate-evasion", "semantic", "The same evasion method twice in one event."),
+    (
+        "source.credibility-needs-corroboration",
+        "semantic",
+        "Credibility 1 needs a second, independent source recorded in sources.",
+    ),
+    ("event.legal-basis-needs-detention", "semantic", "legal_basis applies to detention types only."),
     ("event.needs-foreign-place", "semantic", "overseas_dispatch needs a place outside KP."),
     ("event.duplicate-id", "semantic", "Two events of one annotation share an id."),
     ("event.secondary-repeats-primary", "semantic", "secondary_types repeats mobilization_type."),

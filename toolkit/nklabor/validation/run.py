@@ -39,6 +39,12 @@ def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
                 f"a record must be a JSON object (an annotation), not {what}",
             )
         ]
+    version = record.data.get("schema_version")
+    if isinstance(version, str) and version != schemas.version and version in schemas.older_versions:
+        message = (
+            f"declares schema {version}; this is schema {schemas.version}: `nklabor migrate` rewrites it"
+        )
+        return [record.issue("schema.outdated-version", "$.schema_version", message)]
     findings = structural.check(record.data, schemas)
     if findings:
         deep = too_deep(record)

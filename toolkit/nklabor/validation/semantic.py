@@ -1,4 +1,4 @@
-"""The codebook's semantic rules that JSON Schema cannot express, checked on one annotation.
+"""The codebook's semantic rules that JSON Schema cannot express, checked on one annotation (schema 2.0).
 
 Written defensively: they also run on records that failed the schema, so that every finding is reported at
 once, and skip any part whose shape is wrong (the schema already reports it).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,7 @@ KP = "KP"
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBDIVISION = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
 _FOREIGN_RELEVANCE = ("direct", "possible")
+_REALISED = ("ongoing", "completed")
 _NEEDS = {
     "exact": ("best",),
     "approx": ("best",),
@@ -30,7 +32,9 @@ _NEEDS = {
     "less_than": ("max",),
     "range": ("min", "max"),
 }
-_NO_NUMBERS = ("vague", "unknown")
+_NEEDS_BASIS = ("reconstructed", "translated", "unknown")
+_DETENTION = "detention_"
+_GRAPHEME = regex.compile(r"\X")
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +49,7 @@ def _subdivisions() -> frozenset[str]:
 
 def _int(value: Any) -> int | None:
     """An integer value, an integral float too (3.0 is reported as `json.float-for-integer`, and its rules
-    must
-    still run), else None."""
+    must still run), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -56,28 +59,17 @@ def _int(value: Any) -> int | None:
     return None
 
 
-_GRAPHEME = regex.compile(r"\X")
-
-
-@lru_cache(maxsize=64)
-def _grapheme_starts(text: str) -> frozenset[int]:
-    return frozenset(m.start() for m in _GRAPHEME.finditer(text)) | {len(text)}
-
-
-def _splits_grapheme(text: str, at: int) -> bool:
-    """True when offset `at` falls inside a user-perceived character (a base letter and its combining marks,
-    an emoji ZWJ sequence, a flag). Plain ASCII around `at` is never split (the text has no \r), so the cost
-    is paid only near other characters."""
-    if at <= 0 or at >= len(text) or (text[at - 1].isascii() and text[at].isascii()):
-        return False
-    return at not in _grapheme_starts(text)
-
-
 def _date(value: Any) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
     except ValueError:
         return None
+
+
+def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, item) of the objects in a list; nothing for anything else."""
+    if isinstance(value, list):
+        yield from ((i, item) for i, item in enumerate(value) if isinstance(item, dict))
 
 
 def check(data: Any) -> list[Finding]:
@@ -86,7 +78,10 @@ def check(data: Any) -> list[Finding]:
         return []
     out: list[Finding] = []
     doc = data.get("document")
-    text = _check_text(doc, out) if isinstance(doc, dict) else None
+    text = None
+    if isinstance(doc, dict):
+        text = _check_text(doc, out)
+        _check_metadata(doc, out)
     events = data.get("events")
     if data.get("relevant") is False and isinstance(events, list) and events:
         out.append(
@@ -96,12 +91,13 @@ def check(data: Any) -> list[Finding]:
                 f"relevant is false but {len(events)} event(s) are given",
             )
         )
-    if isinstance(events, list):
-        seen: dict[str, int] = {}
-        for i, event in enumerate(events):
-            if isinstance(event, dict):
-                _check_event(event, f"$.events[{i}]", text, seen, i, out)
+    seen: dict[str, int] = {}
+    for i, event in _dicts(events):
+        _check_event(event, f"$.events[{i}]", text, seen, i, out)
     return out
+
+
+# Text, metadata and spans -----------------------------------------------------------------------------------
 
 
 def _check_text(doc: dict[str, Any], out: list[Finding]) -> str | None:
@@ -113,9 +109,7 @@ def _check_text(doc: dict[str, Any], out: list[Finding]) -> str | None:
     if not unicodedata.is_normalized("NFC", text):
         out.append(
             Finding(
-                "text.not-nfc",
-                "$.document.text",
-                "text is not Unicode NFC (normalise it before hashing)",
+                "text.not-nfc", "$.document.text", "text is not Unicode NFC (normalise it before hashing)"
             )
         )
     declared = doc.get("text_sha256")
@@ -131,6 +125,56 @@ def _check_text(doc: dict[str, Any], out: list[Finding]) -> str | None:
                 )
             )
     return text
+
+
+def _check_metadata(doc: dict[str, Any], out: list[Finding]) -> None:
+    """A title or date that is not shown on the page says where it comes from; an absent one is unknown."""
+    for field, value_key in (("title", "text"), ("published", "date")):
+        node = doc.get(field)
+        if not isinstance(node, dict) or not isinstance(node.get("provenance"), str):
+            continue
+        path = f"$.document.{field}"
+        provenance = node["provenance"]
+        has_value = value_key in node
+        if has_value == (provenance == "unknown"):
+            what = f"has a {value_key}" if has_value else f"has no {value_key}"
+            out.append(
+                Finding(
+                    "metadata.provenance-mismatch",
+                    f"{path}.provenance",
+                    f"{field} {what} but its provenance is {provenance!r}"
+                    + (" (an absent value is unknown)" if not has_value else ""),
+                )
+            )
+        if provenance in _NEEDS_BASIS and "basis" not in node:
+            out.append(
+                Finding(
+                    "metadata.missing-basis",
+                    path,
+                    f"a {provenance} {field} needs `basis`: how it was worked out or what was checked",
+                )
+            )
+    published = doc.get("published")
+    day = published.get("date") if isinstance(published, dict) else None
+    if isinstance(day, str) and len(day) == 10 and _date(day) is None:
+        out.append(Finding("date.invalid", "$.document.published.date", f"{day!r} is not a calendar day"))
+
+
+def _splits_grapheme(text: str, at: int) -> bool:
+    """True when offset `at` falls inside a user-perceived character (a base letter and its combining marks,
+    an emoji ZWJ sequence, a flag). Plain ASCII around `at` is never split (the text has no \\r), so the cost
+    is paid only near other characters, and only over the characters around `at`."""
+    if at <= 0 or at >= len(text) or (text[at - 1].isascii() and text[at].isascii()):
+        return False
+    # Two ASCII characters in a row have a cluster boundary between them (no ASCII character is a prepend,
+    # extend or joiner): clusters are walked from the last such boundary before `at`.
+    start = at - 1
+    while start > 0 and not (text[start].isascii() and text[start - 1].isascii()):
+        start -= 1
+    for match in _GRAPHEME.finditer(text, start):
+        if match.end() >= at:
+            return match.end() != at
+    return False
 
 
 def _check_span(span: Any, path: str, text: str | None, out: list[Finding]) -> None:
@@ -162,105 +206,132 @@ def _check_span(span: Any, path: str, text: str | None, out: list[Finding]) -> N
     if text[start:end] == quote:
         return
     where = text.find(quote)
-    if where >= 0:
-        hint = f"; the quote is at [{where}, {where + len(quote)})"
-    else:
-        hint = f"; text there is {short(text[start:end])}"
+    hint = (
+        f"; the quote is at [{where}, {where + len(quote)})"
+        if where >= 0
+        else f"; text there is {short(text[start:end])}"
+    )
     out.append(Finding("span.quote-mismatch", path, f"text[{start}:{end}] differs from the quote{hint}"))
 
 
+def _spans(node: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every evidence span under an event: the event's own and those of its indicators, counts, place, time,
+    sanctions, evasion items, casualties and actors (any `evidence` list, at any depth)."""
+    stack: list[tuple[Any, str]] = [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, dict):
+            for key, value in current.items():
+                child = f"{where}.{key}"
+                if key == "evidence" and isinstance(value, list):
+                    yield from ((f"{child}[{j}]", span) for j, span in enumerate(value))
+                elif isinstance(value, dict | list):
+                    stack.append((value, child))
+        elif isinstance(current, list):
+            stack.extend((item, f"{where}[{j}]") for j, item in enumerate(current))
+
+
+# One event --------------------------------------------------------------------------------------------------
+
+
 def _check_event(
-    event: dict[str, Any],
-    path: str,
-    text: str | None,
-    seen: dict[str, int],
-    index: int,
-    out: list[Finding],
+    event: dict[str, Any], path: str, text: str | None, seen: dict[str, int], index: int, out: list[Finding]
 ) -> None:
     event_id = event.get("id")
     if isinstance(event_id, str):
         if event_id in seen:
-            out.append(
-                Finding(
-                    "event.duplicate-id",
-                    f"{path}.id",
-                    f"event id {short(event_id)} is already used by events[{seen[event_id]}]",
-                )
-            )
+            message = f"event id {short(event_id)} is already used by events[{seen[event_id]}]"
+            out.append(Finding("event.duplicate-id", f"{path}.id", message))
         else:
             seen[event_id] = index
-    evidence = event.get("evidence")
-    if isinstance(evidence, list):
-        for j, span in enumerate(evidence):
-            _check_span(span, f"{path}.evidence[{j}]", text, out)
-    _check_coercion(event.get("coercion"), path, text, out)
+    for where, span in sorted(_spans(event, path), key=lambda item: item[0]):
+        _check_span(span, where, text, out)
+    _check_coercion(event.get("coercion"), path, out)
     primary = event.get("mobilization_type")
     secondary = event.get("secondary_types")
     if isinstance(secondary, list) and primary in secondary:
-        out.append(
-            Finding(
-                "event.secondary-repeats-primary",
-                f"{path}.secondary_types",
-                f"{short(primary)} is already the mobilization_type",
-            )
-        )
-    _check_workers(event.get("workers"), f"{path}.workers", out)
+        message = f"{short(primary)} is already the mobilization_type"
+        out.append(Finding("event.secondary-repeats-primary", f"{path}.secondary_types", message))
+    if "legal_basis" in event and isinstance(primary, str) and not primary.startswith(_DETENTION):
+        message = f"legal_basis applies to detention types, not {short(primary)}"
+        out.append(Finding("event.legal-basis-needs-detention", f"{path}.legal_basis", message))
+    _check_counts(event.get("counts"), f"{path}.counts", out)
+    _check_casualties(event.get("casualties"), f"{path}.casualties", out)
     _check_time(event.get("time"), f"{path}.time", out)
     _check_places(event, path, out)
+    _check_sources(event.get("sources"), f"{path}.sources", out)
 
 
-def _check_coercion(coercion: Any, path: str, text: str | None, out: list[Finding]) -> None:
-    if not isinstance(coercion, list):
-        return
+def _check_coercion(coercion: Any, path: str, out: list[Finding]) -> None:
     indicators: dict[str, int] = {}
-    for j, item in enumerate(coercion):
-        if not isinstance(item, dict):
-            continue
+    for j, item in _dicts(coercion):
         indicator = item.get("indicator")
-        if isinstance(indicator, str):
-            if indicator in indicators:
-                out.append(
-                    Finding(
-                        "coercion.duplicate-indicator",
-                        f"{path}.coercion[{j}].indicator",
-                        f"{indicator} is already coded in coercion[{indicators[indicator]}]",
-                    )
-                )
-            else:
-                indicators[indicator] = j
-        spans = item.get("evidence")
-        if isinstance(spans, list):
-            for k, span in enumerate(spans):
-                _check_span(span, f"{path}.coercion[{j}].evidence[{k}]", text, out)
+        if not isinstance(indicator, str):
+            continue
+        if indicator in indicators:
+            message = f"{indicator} is already coded in coercion[{indicators[indicator]}]"
+            out.append(Finding("coercion.duplicate-indicator", f"{path}.coercion[{j}].indicator", message))
+        else:
+            indicators[indicator] = j
 
 
-def _check_workers(workers: Any, path: str, out: list[Finding]) -> None:
-    if not isinstance(workers, dict):
-        return
-    numbers = {k: _int(workers.get(k)) for k in ("min", "best", "max")}
+def _check_numbers(node: dict[str, Any], path: str, keys: tuple[str, ...], out: list[Finding]) -> None:
+    """min <= best <= max where given, and the numbers the qualifier needs (or forbids)."""
+    numbers = {k: _int(node.get(k)) for k in keys}
     given = [(k, v) for k, v in numbers.items() if v is not None]
     for (ka, va), (kb, vb) in itertools.pairwise(given):
         if va > vb:
-            out.append(Finding("workers.order", path, f"{ka} ({va}) is greater than {kb} ({vb})"))
-    qualifier = workers.get("qualifier")
-    if qualifier in _NO_NUMBERS and given:
+            out.append(Finding("counts.order", path, f"{ka} ({va}) is greater than {kb} ({vb})"))
+    qualifier = node.get("qualifier")
+    if qualifier == "vague" and given:
+        names = ", ".join(k for k, _ in given)
         out.append(
-            Finding(
-                "workers.qualifier-mismatch",
-                path,
-                f"qualifier {qualifier!r} takes no numbers; remove {', '.join(k for k, _ in given)}",
-            )
+            Finding("counts.qualifier-mismatch", path, f"qualifier 'vague' takes no numbers; remove {names}")
         )
-    elif isinstance(qualifier, str) and qualifier in _NEEDS:
+    elif isinstance(qualifier, str) and qualifier in _NEEDS and set(keys) == {"min", "best", "max"}:
         missing = [k for k in _NEEDS[qualifier] if numbers[k] is None]
         if missing:
-            out.append(
-                Finding(
-                    "workers.qualifier-mismatch",
-                    path,
-                    f"qualifier {qualifier!r} needs {' and '.join(missing)}",
+            message = f"qualifier {qualifier!r} needs {' and '.join(missing)}"
+            out.append(Finding("counts.qualifier-mismatch", path, message))
+
+
+def _check_counts(counts: Any, path: str, out: list[Finding]) -> None:
+    items = list(_dicts(counts))
+    scopes: dict[str, int] = {}
+    for j, item in items:
+        where = f"{path}[{j}]"
+        _check_numbers(item, where, ("min", "best", "max"), out)
+        scope = item.get("scope", "total")
+        if isinstance(scope, str):
+            if scope in scopes:
+                message = (
+                    f"a second {scope} count (counts[{scopes[scope]}] is one): keep one figure per scope"
                 )
+                out.append(Finding("counts.duplicate-scope", f"{where}.scope", message))
+            else:
+                scopes[scope] = j
+        if "as_of" in item and scope != "cumulative":
+            out.append(
+                Finding("counts.as-of-needs-cumulative", f"{where}.as_of", "as_of dates a cumulative count")
             )
+    primaries = [j for j, item in items if item.get("primary") is True]
+    if items and len(primaries) != 1:
+        shown = ", ".join(f"counts[{j}]" for j in primaries) or "none"
+        message = f"exactly one count is primary (the figure to aggregate); primary now: {shown}"
+        out.append(Finding("counts.primary", path, message))
+
+
+def _check_casualties(casualties: Any, path: str, out: list[Finding]) -> None:
+    if not isinstance(casualties, dict):
+        return
+    qualifier = casualties.get("qualifier")
+    given = [k for k in ("deaths", "injuries") if _int(casualties.get(k)) is not None]
+    if qualifier == "vague" and given:
+        message = f"qualifier 'vague' takes no numbers; remove {', '.join(given)}"
+        out.append(Finding("counts.qualifier-mismatch", path, message))
+    elif qualifier != "vague" and not given:
+        message = f"qualifier {short(qualifier)} needs deaths or injuries"
+        out.append(Finding("counts.qualifier-mismatch", path, message))
 
 
 def _check_time(window: Any, path: str, out: list[Finding]) -> None:
@@ -271,17 +342,26 @@ def _check_time(window: Any, path: str, out: list[Finding]) -> None:
         out.append(Finding("time.order", path, f"start {start} is after end {end}"))
 
 
-def _check_code(place: dict[str, Any], path: str, out: list[Finding]) -> None:
-    country = place.get("country")
-    sub = place.get("subdivision")
-    controller = place.get("controlling_state")
+# Places and sanctions ---------------------------------------------------------------------------------------
+
+
+def _check_codes(place: dict[str, Any], path: str, out: list[Finding]) -> None:
+    country, controller, subs = (
+        place.get("country"),
+        place.get("controlling_state"),
+        place.get("subdivisions"),
+    )
+    subs = subs if isinstance(subs, list) else []
     countries = _countries()
-    if not all(isinstance(v, str | None) for v in (country, sub, controller)):
+    known = _subdivisions()
+    if not all(isinstance(v, str | None) for v in (country, controller)) or not all(
+        isinstance(s, str) for s in subs
+    ):
         return  # wrong shape: the schema reports it
     if (
         country in countries
-        and (sub is None or (sub in _subdivisions() and sub[:3] == f"{country}-"))
-        and (controller is None or controller in countries)
+        and controller in (None, *countries)
+        and all(s in known and s[:3] == f"{country}-" for s in subs)
     ):
         return  # the common, valid case
     # Only codes of the right shape: the schema already reports the others.
@@ -291,70 +371,79 @@ def _check_code(place: dict[str, Any], path: str, out: list[Finding]) -> None:
             out.append(
                 Finding("place.unknown-country", f"{path}.{key}", f"{code!r} is not an ISO 3166-1 code")
             )
-    if isinstance(sub, str) and _SUBDIVISION.match(sub):
+    for k, sub in enumerate(subs):
+        if not _SUBDIVISION.match(sub):
+            continue
+        where = f"{path}.subdivisions[{k}]"
         if isinstance(country, str) and not sub.startswith(f"{country}-"):
+            occupied = place.get("territory_status") == "occupied"
+            hint = " (occupied territory keeps its own country's codes)" if occupied else ""
             out.append(
-                Finding(
-                    "place.subdivision-mismatch",
-                    f"{path}.subdivision",
-                    f"{sub!r} is not in country {country!r}"
-                    + (
-                        " (occupied territory keeps its own country's codes)"
-                        if place.get("territory_status") == "occupied"
-                        else ""
-                    ),
-                )
+                Finding("place.subdivision-mismatch", where, f"{sub!r} is not in country {country!r}{hint}")
             )
-        elif sub not in _subdivisions():
-            out.append(
-                Finding(
-                    "place.unknown-subdivision",
-                    f"{path}.subdivision",
-                    f"{short(sub)} is not an ISO 3166-2 code",
-                )
-            )
+        elif sub not in known:
+            out.append(Finding("place.unknown-subdivision", where, f"{short(sub)} is not an ISO 3166-2 code"))
+
+
+def _event_countries(event: dict[str, Any], path: str, out: list[Finding]) -> list[str]:
+    countries: list[str] = []
+    place = event.get("place")
+    if isinstance(place, dict):
+        _check_codes(place, f"{path}.place", out)
+        if isinstance(place.get("country"), str):
+            countries.append(place["country"])
+    for j, leg in _dicts(event.get("route")):
+        _check_codes(leg, f"{path}.route[{j}]", out)
+        if leg.get("role") == "destination" and isinstance(leg.get("country"), str):
+            countries.append(leg["country"])
+    return countries
 
 
 def _check_places(event: dict[str, Any], path: str, out: list[Finding]) -> None:
-    place = event.get("place")
-    countries: list[str] = []
-    if isinstance(place, dict):
-        _check_code(place, f"{path}.place", out)
-        if isinstance(place.get("country"), str):
-            countries.append(place["country"])
-    route = event.get("route")
-    if isinstance(route, list):
-        for j, leg in enumerate(route):
-            if isinstance(leg, dict):
-                _check_code(leg, f"{path}.route[{j}]", out)
-                if leg.get("role") == "destination" and isinstance(leg.get("country"), str):
-                    countries.append(leg["country"])
+    countries = _event_countries(event, path, out)
     abroad = any(c != KP for c in countries)
     if event.get("mobilization_type") == "overseas_dispatch" and countries and not abroad:
-        out.append(
-            Finding(
-                "event.needs-foreign-place",
-                f"{path}.place",
-                "overseas_dispatch needs a place (or route destination) outside KP",
-            )
-        )
+        message = "overseas_dispatch needs a place (or route destination) outside KP"
+        out.append(Finding("event.needs-foreign-place", f"{path}.place", message))
     sanctions = event.get("sanctions")
-    if isinstance(sanctions, dict) and sanctions.get("relevance") in _FOREIGN_RELEVANCE:
-        relevance = sanctions["relevance"]
-        if countries and not abroad:
-            out.append(
-                Finding(
-                    "sanctions.needs-foreign-place",
-                    f"{path}.sanctions.relevance",
-                    f"relevance {relevance!r} needs a place (or route destination) outside KP",
-                )
-            )
-        provisions = sanctions.get("provisions")
-        if isinstance(provisions, list) and not provisions:
-            out.append(
-                Finding(
-                    "sanctions.needs-provision",
-                    f"{path}.sanctions.provisions",
-                    f"relevance {relevance!r} needs at least one provision",
-                )
-            )
+    if not isinstance(sanctions, dict):
+        return
+    _check_evasion(sanctions.get("evasion"), f"{path}.sanctions.evasion", out)
+    relevance = sanctions.get("relevance")
+    if relevance not in _FOREIGN_RELEVANCE:
+        return
+    if countries and not abroad:
+        message = f"relevance {relevance!r} needs a place (or route destination) outside KP"
+        out.append(Finding("sanctions.needs-foreign-place", f"{path}.sanctions.relevance", message))
+    provisions = sanctions.get("provisions")
+    if isinstance(provisions, list) and not provisions:
+        message = f"relevance {relevance!r} needs at least one provision"
+        out.append(Finding("sanctions.needs-provision", f"{path}.sanctions.provisions", message))
+    status = event.get("status")
+    if relevance == "direct" and isinstance(status, str) and status not in _REALISED:
+        message = (
+            f"direct needs income being earned (status ongoing or completed), not {status!r}: use possible"
+        )
+        out.append(Finding("sanctions.direct-needs-realised", f"{path}.sanctions.relevance", message))
+
+
+def _check_evasion(evasion: Any, path: str, out: list[Finding]) -> None:
+    seen: dict[str, int] = {}
+    for j, item in _dicts(evasion):
+        method = item.get("method")
+        if isinstance(method, str):
+            if method in seen:
+                message = f"{method} is already listed in evasion[{seen[method]}]"
+                out.append(Finding("sanctions.duplicate-evasion", f"{path}[{j}].method", message))
+            else:
+                seen[method] = j
+
+
+def _check_sources(sources: Any, path: str, out: list[Finding]) -> None:
+    items = list(_dicts(sources))
+    # repr: a wrongly shaped value (a list) must not crash the rule; the schema reports it
+    distinct = {(repr(s.get("attribution")), repr(s.get("name"))) for _, s in items}
+    for j, source in items:
+        if _int(source.get("credibility")) == 1 and len(distinct) < 2:
+            message = "credibility 1 needs a second, independent source recorded in sources"
+            out.append(Finding("source.credibility-needs-corroboration", f"{path}[{j}].credibility", message))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
@@ -64,6 +65,7 @@ def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list
 
     JSON Schema counts 3.0 as an integer, so both validators accept it; the codebook does not (offsets and
     counts are integer tokens), and a float where an int is expected must never slip past a later check.
+    One walk of the record, along the schema's integer paths only.
     """
     paths = (
         schemas.integer_paths
@@ -71,32 +73,41 @@ def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list
         else frozenset(p for p, node in schemas.instance_nodes(name) if node.get("type") == "integer")
     )
     out = []
-    for pattern in sorted(paths):
-        for path, value in _located(data, pattern):
-            if isinstance(value, float):
-                shown = int(value) if value.is_integer() else value
-                out.append(
-                    Finding(
-                        "json.float-for-integer",
-                        path,
-                        f"{short(value)} is not an integer token; write {short(shown)}",
-                    )
-                )
-    return out
+    for parts, value in _walk(data, _trie(paths)):
+        if isinstance(value, float):
+            shown = int(value) if value.is_integer() else value
+            message = f"{short(value)} is not an integer token; write {short(shown)}"
+            out.append(Finding("json.float-for-integer", jsonpath.join(parts), message))
+    return sorted(out, key=lambda f: f.path)
 
 
-def _located(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
-    """(concrete path, value) of every value at a `$.a[*].b` pattern."""
-    nodes: list[tuple[str, Any]] = [("$", data)]
-    for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", pattern):
-        nxt: list[tuple[str, Any]] = []
-        for path, node in nodes:
-            if star and isinstance(node, list):
-                nxt.extend((jsonpath.child(path, i), v) for i, v in enumerate(node))
-            elif key and isinstance(node, dict) and key in node:
-                nxt.append((jsonpath.child(path, key), node[key]))
-        nodes = nxt
-    yield from nodes
+Trie = dict[str, Any]
+_LEAF = ""
+
+
+@lru_cache(maxsize=16)
+def _trie(paths: frozenset[str]) -> Trie:
+    """`$.a[*].b` paths as a trie of keys (`*` for list items); `""` marks a path's end."""
+    root: Trie = {}
+    for path in paths:
+        node = root
+        for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", path):
+            node = node.setdefault("*" if star else key, {})
+        node[_LEAF] = True
+    return root
+
+
+def _walk(data: Any, trie: Trie) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(path parts, value) of every value at the end of a trie path."""
+    stack: list[tuple[Any, Trie, tuple[str | int, ...]]] = [(data, trie, ())]
+    while stack:
+        node, branch, parts = stack.pop()
+        if _LEAF in branch:
+            yield parts, node
+        if isinstance(node, dict):
+            stack.extend((node[k], sub, (*parts, k)) for k, sub in branch.items() if k != _LEAF and k in node)
+        elif isinstance(node, list) and "*" in branch:
+            stack.extend((item, branch["*"], (*parts, i)) for i, item in enumerate(node))
 
 
 def explain(error: ValidationError) -> Iterator[Finding]:

@@ -1,0 +1,39 @@
+"""`nklabor migrate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..annotating.migration import CURRENT, migrate
+from . import render
+from .app import EXIT_INVALID, EXIT_OK, ResultFormat, SchemaDirOption, app, guarded
+
+
+@app.command("migrate")
+def migrate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.json, .jsonl) and folders.")],
+    to: Annotated[str, typer.Option("--to", help="Target schema version.")] = CURRENT,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if any file needs migrating.")
+    ] = False,
+    format: Annotated[
+        ResultFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ResultFormat.text,
+    schema_dir: SchemaDirOption = None,
+) -> None:
+    """Rewrite older annotation files to the current schema, each atomically; list what needs a human."""
+    if to != CURRENT:
+        typer.echo(f"error: --to {to}: only {CURRENT} (the current schema) is a target", err=True)
+        raise typer.Exit(2)
+    with guarded():
+        report = migrate(paths, check=check, schema_dir=schema_dir)
+    if format is ResultFormat.json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render.migration_text(report, check))
+    stuck = report.blocked or (check and report.pending)
+    raise typer.Exit(EXIT_INVALID if stuck else EXIT_OK)

@@ -163,8 +163,10 @@ def render(schema_dir: Path | str | None = None) -> str:
         "",
         "## Example",
         "",
-        "One event from the Komdok article (Daily NK, 2021): soldiers on flood reconstruction ordered to "
-        "stay on as miners after discharge. See `annotations/` for complete worked examples.",
+        "One event of an invented example text (the schema quotes no publisher's article), with its offsets "
+        "into it: \"The county people's committee ordered about 40 students to the Sinpo farm on 3 May, "
+        'telling them that refusal would be reported to their schools." See `annotations/` for complete '
+        "worked examples.",
         "",
         "```json",
         json.dumps(schemas.schema("event").get("examples", [{}])[0], ensure_ascii=False, indent=2),

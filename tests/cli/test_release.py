@@ -76,3 +76,24 @@ def test_diff_text_and_json(shared_release: Path, tmp_path: Path) -> None:
     assert code == 0 and output.strip() == "v1.0.0 -> v1.0.1: no change to documents or events"
     code, output = invoke("diff", "v1.0.0", "v1.0.1", "--releases", str(releases), "--json")
     assert code == 0 and json.loads(output)["events"]["relabelled"] == []
+
+
+def test_verify_and_diff_json_equal_the_library(shared_release: Path, tmp_path: Path) -> None:
+    from nklabor.release.diff import diff_releases
+    from nklabor.release.verify import verify_release
+
+    releases = tmp_path / "releases"
+    shutil.copytree(shared_release, releases / "v1.0.0")
+    shutil.copytree(shared_release, releases / "v1.0.1")
+    code, output = invoke("verify", "v1.0.0", "--releases", str(releases), "--format", "json")
+    assert code == 0 and json.loads(output) == verify_release(releases / "v1.0.0").to_dict()
+    assert json.loads(output)["ok"] is True
+    (releases / "v1.0.0" / "README.md").write_text("changed", encoding="utf-8")
+    code, output = invoke("verify", "v1.0.0", "--releases", str(releases), "-f", "json")
+    shown = json.loads(output)
+    assert code == 1 and shown == verify_release(releases / "v1.0.0").to_dict()
+    assert shown["ok"] is False and shown["problems"][0].startswith("README.md: sha256 ")
+    expected = diff_releases(releases / "v1.0.0", releases / "v1.0.1").to_dict()
+    for flag in (["--format", "json"], ["--json"]):
+        code, output = invoke("diff", "v1.0.0", "v1.0.1", "--releases", str(releases), *flag)
+        assert code == 0 and json.loads(output) == expected

@@ -39,3 +39,12 @@ def test_unknown_code_is_refused() -> None:
 
     with pytest.raises(ValueError):
         Issue("f", 1, 1, "$", "no.such-code", "x")
+
+
+def test_summary_says_what_was_consulted_and_left_out() -> None:
+    report = Report(files=1, records=1, consulted=4, skipped=2)
+    assert text(report) == (
+        "valid: 1 record(s) in 1 file(s), 0 error(s); the rules across files also consulted 4 other file(s); "
+        "2 named file(s) left out by the configuration"
+    )
+    assert text(Report(files=1, records=1)) == "valid: 1 record(s) in 1 file(s), 0 error(s)"

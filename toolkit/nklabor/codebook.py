@@ -165,7 +165,7 @@ def render(schema_dir: Path | str | None = None) -> str:
         "",
         "One event of an invented example text (the schema quotes no publisher's article), with its offsets "
         "into it: \"The county people's committee ordered about 40 students to the Sinpo farm on 3 May, "
-        "telling them that refusal would be reported to their schools.\" See `annotations/` for complete "
+        'telling them that refusal would be reported to their schools." See `annotations/` for complete '
         "worked examples.",
         "",
         "```json",

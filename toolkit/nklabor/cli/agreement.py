@@ -9,41 +9,47 @@ from typing import Annotated
 import typer
 
 from ..validation import Validation
-from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
 from . import render
 from .app import (
     EXIT_INVALID,
     EXIT_OK,
+    ConfigOption,
+    GateFormat,
     MaxRecordOption,
     RegistryOption,
     ResultFormat,
     SchemaDirOption,
     app,
     guarded,
+    project,
 )
 
 
 @app.command()
 def agreement(
     paths: Annotated[
-        list[Path],
-        typer.Argument(help="Annotation files and folders, several annotators per document."),
-    ],
-    format: Annotated[
-        ResultFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = ResultFormat.text,
+        list[Path] | None,
+        typer.Argument(
+            help="Annotation files and folders, several annotators per document. Default: the configured "
+            "annotation roots.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[GateFormat, typer.Option("--format", "-f", help="Report format.")] = GateFormat.text,
     min_alpha: Annotated[
         float | None,
         typer.Option(
             "--min-alpha",
             min=-1.0,
             max=1.0,
-            help="CI gate: exit 1 when any field's alpha is below this (e.g. 0.67).",
+            help="CI gate: exit 1 when any field's alpha is below this (e.g. 0.67). Default: the "
+            "configuration's min_alpha, else no gate.",
         ),
     ] = None,
     schema_dir: SchemaDirOption = None,
     annotators: RegistryOption = None,
-    max_record_bytes: MaxRecordOption = DEFAULT_MAX_RECORD_BYTES,
+    max_record_bytes: MaxRecordOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Inter-annotator agreement: Krippendorff's alpha per label family, annotator pairs, documents worst
     first."""
@@ -52,12 +58,15 @@ def agreement(
     )
 
     with guarded(format.value):
-        found = Validation(
-            paths, schema_dir, annotators, max_record_bytes=max_record_bytes
-        ).valid_annotations()
-        report = measure([a.data for a in found], [a.where for a in found], min_alpha)
-    if format is ResultFormat.json:
+        settings = project(
+            config, registry=annotators, max_record_bytes=max_record_bytes, min_alpha=min_alpha
+        )
+        found = Validation(paths or [], schema_dir, config=settings).valid_annotations()
+        report = measure([a.data for a in found], [a.where for a in found], settings.min_alpha)
+    if format is GateFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif format is GateFormat.github:
+        typer.echo(render.agreement_github(report))
     else:
         typer.echo(render.agreement_text(report))
     raise typer.Exit(EXIT_INVALID if report.gate_failed else EXIT_OK)
@@ -94,7 +103,8 @@ def adjudicate(
     ] = ResultFormat.text,
     schema_dir: SchemaDirOption = None,
     annotators: RegistryOption = None,
-    max_record_bytes: MaxRecordOption = DEFAULT_MAX_RECORD_BYTES,
+    max_record_bytes: MaxRecordOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Write an adjudication draft per disputed document: agreed fields filled, disputes listed with who chose
     what."""
@@ -103,7 +113,8 @@ def adjudicate(
     )
 
     with guarded(format.value):
-        validation = Validation(paths, schema_dir, annotators, max_record_bytes=max_record_bytes)
+        settings = project(config, registry=annotators, max_record_bytes=max_record_bytes)
+        validation = Validation(paths, schema_dir, config=settings)
         found = validation.valid_annotations()
         try:
             judge = adjudication.choose_adjudicator(validation, adjudicator)

@@ -9,10 +9,11 @@ from enum import StrEnum
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ..config import Config, load
 from ..errors import ExistsError, InvalidInputError, NklaborError, ToolkitEnvironmentError
 from ..report import REPORTERS
 from ..schema import load_schemas
@@ -37,15 +38,24 @@ RegistryOption = Annotated[
     typer.Option(help="Annotator registry (default: the nearest annotators.json above each file)."),
 ]
 MaxRecordOption = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--max-record-bytes",
         min=1,
         help="Largest record read (a .json file or a JSONL line); a larger one is a record.too-large "
-        "finding.",
+        "finding. Default: the configuration's max_record_bytes, else 16 MiB.",
+        show_default=False,
     ),
 ]
 ReleasesOption = Annotated[Path, typer.Option("--releases", help="Folder holding the releases.")]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Configuration file (default: the nearest nklabor.toml, or pyproject.toml with a "
+        "[tool.nklabor] table, from the current folder up).",
+    ),
+]
 
 
 class Format(StrEnum):
@@ -54,6 +64,8 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class ResultFormat(StrEnum):
@@ -61,6 +73,19 @@ class ResultFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+class GateFormat(StrEnum):
+    """Formats of a result that is a CI gate (agreement): GitHub annotations say whether it passed."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def project(file: Path | None, **overrides: Any) -> Config:
+    """The project configuration (`file`, else the nearest one) with the command line's values over it."""
+    return load(file).override(**overrides)
 
 
 def versions() -> str:

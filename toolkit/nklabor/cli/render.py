@@ -6,6 +6,7 @@ A validation `Report` has its reporters in `nklabor.report.reporters`; the JSON 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # types only: rendering never pays for importing what it rend
     from ..agreement.measure import AgreementReport
     from ..annotating.adjudication import Plan
     from ..annotating.migration import MigrationReport
+    from ..config import Config
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
     from ..release.verify import VerifyResult
@@ -201,6 +203,53 @@ def verify_text(result: VerifyResult) -> tuple[list[str], str]:
     if result.ok:
         return problems, f"{result.path}: {result.checked} file(s) match {MANIFEST}"
     return problems, f"{result.path}: {len(result.problems)} problem(s)"
+
+
+# What an unset setting means.
+_UNSET = {
+    "registry": "(the nearest annotators.json above each file)",
+    "default_annotator": "(none)",
+    "min_alpha": "(no agreement gate)",
+}
+
+
+def config_text(config: Config) -> str:
+    """The effective settings, one per line: name, value (as JSON) and where it came from."""
+    shown = config.to_dict()
+    where = f"{shown['file']}" if shown["file"] else "no configuration file (defaults)"
+    lines = [f"configuration: {where}; project root: {shown['root']}"]
+    rows = [
+        (
+            name,
+            _UNSET.get(name, "null") if s["value"] is None else json.dumps(s["value"], ensure_ascii=False),
+            s["source"],
+        )
+        for name, s in shown["settings"].items()
+    ]
+    name_width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    lines.extend(f"{n.ljust(name_width)}  {v.ljust(value_width)}  {src}" for n, v, src in rows)
+    return "\n".join(lines)
+
+
+def agreement_github(report: AgreementReport) -> str:
+    """The text report, then a GitHub workflow annotation saying whether the gate passed (one error per
+    failing field), so that a failed gate shows on the run's summary."""
+    lines = [agreement_text(report)]
+    if report.min_alpha is None:
+        return lines[0]
+    failed = report.gate_failed
+    for reason in failed:
+        lines.append(f"::error title=nklabor agreement::{_escape(reason)} (min_alpha {report.min_alpha:g})")
+    if not failed:
+        lines.append(
+            f"::notice title=nklabor agreement::gate passed: every defined alpha >= {report.min_alpha:g}"
+        )
+    return "\n".join(lines)
+
+
+def _escape(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def migration_text(report: MigrationReport, check: bool) -> str:

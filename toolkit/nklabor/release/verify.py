@@ -25,6 +25,15 @@ class VerifyResult:
         """True when every listed file matches and nothing is unlisted."""
         return not self.problems
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form; `nklabor release verify --format json` prints exactly this."""
+        return {
+            "release": str(self.path),
+            "ok": self.ok,
+            "checked": self.checked,
+            "problems": list(self.problems),
+        }
+
 
 def verify_release(release: Path) -> VerifyResult:
     """Check `checksums.sha256` against the files of `release`: a changed, missing or unlisted file is a

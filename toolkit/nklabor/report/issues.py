@@ -56,11 +56,16 @@ class Issue:
 
 @dataclass
 class Report:
-    """The outcome of a validation run."""
+    """The outcome of a validation run: every finding, the files and records read (`sources` names the
+    files), how many other files the rules across files consulted, and how many named files the project
+    configuration left out (`skipped`)."""
 
     issues: list[Issue] = field(default_factory=list)
     files: int = 0
     records: int = 0
+    consulted: int = 0
+    skipped: int = 0
+    sources: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -70,16 +75,29 @@ class Report:
     def counts(self) -> dict[str, int]:
         return dict(sorted(Counter(i.code for i in self.issues).items()))
 
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
     def sort(self) -> Report:
         self.issues.sort(key=lambda i: (i.file, i.line or 0, i.column or 0, i.path, i.code, i.message))
+        self.sources.sort()
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of the report; `--format json` prints exactly this."""
+        """The JSON form of the report; `--format json` prints exactly this (its JSON Schema is
+        `docs/report.schema.json`)."""
         return {
             "valid": self.valid,
             "files": self.files,
             "records": self.records,
+            "consulted": self.consulted,
+            "skipped": self.skipped,
+            "sources": list(self.sources),
             "counts": self.counts,
             "issues": [i.to_dict() for i in self.issues],
         }

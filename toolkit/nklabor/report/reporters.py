@@ -1,5 +1,5 @@
-"""Render a `Report` as text, JSON or GitHub workflow annotations. Reporters only format; they decide
-nothing."""
+"""Render a `Report` as text, JSON, GitHub workflow annotations, SARIF 2.1.0 or JUnit XML. Reporters only
+format; they decide nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 
 from .issues import Issue, Report
+from .junit import junit
+from .sarif import to_sarif
 
 
 def _where(issue: Issue) -> str:
@@ -21,12 +23,21 @@ def _where(issue: Issue) -> str:
 def text(report: Report) -> str:
     """`file:line:col: $.path [code] message`, one per line, then a summary line."""
     lines = [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
-    errors = sum(1 for i in report.issues if i.severity == "error")
-    warnings = len(report.issues) - errors
-    status = "valid" if report.valid else "invalid"
-    summary = f"{status}: {report.records} record(s) in {report.files} file(s), {errors} error(s)"
-    lines.append(summary + (f", {warnings} warning(s)" if warnings else ""))
+    lines.append(summary(report))
     return "\n".join(lines)
+
+
+def summary(report: Report) -> str:
+    """One line: valid or not, records, files, errors, warnings, and the files consulted or skipped."""
+    status = "valid" if report.valid else "invalid"
+    line = f"{status}: {report.records} record(s) in {report.files} file(s), {report.errors} error(s)"
+    if report.warnings:
+        line += f", {report.warnings} warning(s)"
+    if report.consulted:
+        line += f"; the rules across files also consulted {report.consulted} other file(s)"
+    if report.skipped:
+        line += f"; {report.skipped} named file(s) left out by the configuration"
+    return line
 
 
 def as_json(report: Report) -> str:
@@ -56,4 +67,15 @@ def github(report: Report) -> str:
     return "\n".join(out)
 
 
-REPORTERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}
+def sarif(report: Report) -> str:
+    """The SARIF 2.1.0 log of the report (`sarif.to_sarif`)."""
+    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2)
+
+
+REPORTERS: dict[str, Callable[[Report], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+    "junit": junit,
+}

@@ -132,12 +132,16 @@ class CrossFileIndex:
         self.schemas = schemas
         # A symlinked override is kept as given, so that it is reported instead of followed.
         self.override = _absolute(registry_path) if registry_path is not None else None
+        self.override_display = str(registry_path) if registry_path is not None else None
         self.already_reported = already_reported
         self.registries: dict[Path, Registry | None] = {}
         self.governing: dict[Path, Path | None] = {}
         self.reported: set[Path] = set()
         self.by_doc_annotator: dict[tuple[str, str], _Seen] = {}
         self.first_by_doc: dict[str, _Seen] = {}
+        # What the consulted files (not asked about) say: the given files are checked against it.
+        self.consulted_pairs: dict[tuple[str, str], _Seen] = {}
+        self.consulted_hashes: dict[str, dict[str, _Seen]] = {}
         self.issues: list[Issue] = []
 
     def registry_file(self, path: Path) -> Path | None:
@@ -164,6 +168,28 @@ class CrossFileIndex:
             if key not in self.already_reported:
                 self.issues.extend(registry.issues)
 
+    def consult(self, record: Record, source: Path, given_registries: frozenset[Path] = frozenset()) -> None:
+        """Note an annotation of a file that was not asked about, so that the given files are checked against
+        it: nothing is reported about it, except that when the registry governing it is one of the
+        `given_registries`, its annotator is checked against that registry."""
+        data = record.data
+        if not isinstance(data, dict):
+            return
+        doc = data.get("document")
+        doc_id = doc.get("id") if isinstance(doc, dict) else None
+        annotator = data.get("annotator")
+        if isinstance(annotator, str) and given_registries:
+            governing = self.registry_file(source)
+            if governing is not None and governing in given_registries:
+                self._check_annotator(record, source, annotator, data.get("role"))
+        if not isinstance(doc_id, str):
+            return
+        seen = _Seen(record.file, record.line, doc.get("text_sha256") if isinstance(doc, dict) else None)
+        if isinstance(annotator, str):
+            self.consulted_pairs.setdefault((doc_id, annotator), seen)
+        if isinstance(seen.hash, str):
+            self.consulted_hashes.setdefault(doc_id, {}).setdefault(seen.hash, seen)
+
     def add(self, record: Record, source: Path, flagged: frozenset[str] = frozenset()) -> None:
         """Note one parsed annotation; `flagged` holds the paths that already have a finding."""
         data = record.data
@@ -179,8 +205,9 @@ class CrossFileIndex:
         digest = doc.get("text_sha256") if isinstance(doc, dict) else None
         if isinstance(annotator, str):
             key = (doc_id, annotator)
-            if key in self.by_doc_annotator:
-                first = self.by_doc_annotator[key]
+            if key in self.by_doc_annotator or key in self.consulted_pairs:
+                first = self.by_doc_annotator.get(key) or self.consulted_pairs[key]
+                self.by_doc_annotator.setdefault(key, _Seen(record.file, record.line, digest))
                 self.issues.append(
                     record.issue(
                         "annotation.duplicate",
@@ -194,7 +221,12 @@ class CrossFileIndex:
             first_doc = self.first_by_doc.get(doc_id)
             if first_doc is None:
                 self.first_by_doc[doc_id] = _Seen(record.file, record.line, digest)
-            elif first_doc.hash != digest:
+            if first_doc is None or first_doc.hash == digest:
+                # a consulted file that disagrees: one is enough to name
+                first_doc = next(
+                    (s for h, s in self.consulted_hashes.get(doc_id, {}).items() if h != digest), None
+                )
+            if first_doc is not None and first_doc.hash != digest:
                 self.issues.append(
                     record.issue(
                         "document.hash-conflict",
@@ -222,7 +254,7 @@ class CrossFileIndex:
                     )
                 )
             return
-        registry = self.registry(file)
+        registry = self.registry(file, self.override_display if file == self.override else None)
         if registry is None:
             return
         self.check_registry_file(file, registry.file)

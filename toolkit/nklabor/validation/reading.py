@@ -13,19 +13,19 @@ import math
 import os
 import re
 import stat
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from ..config import DEFAULT_MAX_RECORD_BYTES
 from ..errors import ToolkitEnvironmentError
 from ..report import Issue, short
 from . import jsonpath
 from .locate import MAX_SAFE_INTEGER, SourceMap
 
 MAX_DEPTH = 32
-DEFAULT_MAX_RECORD_BYTES = 16 * 2**20
-"""Largest record read: a `.json` file, or one JSONL line. A larger one is a `record.too-large` finding."""
 _CHUNK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -334,7 +334,6 @@ def iter_records(
     line by line; no record larger than `max_record_bytes` is ever held in memory.
     """
     name = display or str(path)
-    jsonl = path.suffix.lower() == ".jsonl"
     opened = _open(path, name)
     if isinstance(opened, Record):
         yield opened
@@ -342,30 +341,54 @@ def iter_records(
     handle, size = opened
     try:
         with handle:
-            head = handle.read(4096)
-            if not head.strip():
-                rest = handle.read(_CHUNK)
-                while rest and not rest.strip():
-                    rest = handle.read(_CHUNK)
-                if not rest:
-                    yield _file_issue(name, "file.empty", "the file is empty")
-                    return
-            if _looks_utf16(head):
-                yield _file_issue(
-                    name,
-                    "encoding.utf16",
-                    "the file is UTF-16 (or holds NUL bytes); save it as UTF-8",
-                )
-                return
-            handle.seek(0)
-            if jsonl:
-                yield from _jsonl_records(handle, name, max_record_bytes)
-            elif size > max_record_bytes:
-                yield _too_large(name, 1, size, max_record_bytes)
-            else:
-                yield _json_record(handle.read(), name)
+            yield from _records(handle, size, name, path.suffix.lower() == ".jsonl", max_record_bytes)
     except OSError as exc:
         raise _read_error(name, exc) from None
+
+
+def iter_stream(
+    stream: BinaryIO, display: str, *, jsonl: bool, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[Record]:
+    """Yield the records of a stream (standard input) read as the file `display`: one JSON value, or JSONL
+    when `jsonl`. The stream is spooled (in memory, then on disk) so that it reads like a file; of one JSON
+    value larger than `max_record_bytes` only the size is kept, as of a file."""
+    try:
+        with tempfile.SpooledTemporaryFile(max_size=_CHUNK) as spool:
+            size = 0
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if jsonl or spool.tell() <= max_record_bytes:
+                    spool.write(chunk)
+            spool.seek(0)
+            yield from _records(spool, size, display, jsonl, max_record_bytes)
+    except OSError as exc:
+        raise _read_error(display, exc) from None
+
+
+def _records(handle: Any, size: int, name: str, jsonl: bool, cap: int) -> Iterator[Record]:
+    """The records of an open, seekable binary file of `size` bytes."""
+    head = handle.read(4096)
+    if not head.strip():
+        rest = handle.read(_CHUNK)
+        while rest and not rest.strip():
+            rest = handle.read(_CHUNK)
+        if not rest:
+            yield _file_issue(name, "file.empty", "the file is empty")
+            return
+    if _looks_utf16(head):
+        yield _file_issue(
+            name,
+            "encoding.utf16",
+            "the file is UTF-16 (or holds NUL bytes); save it as UTF-8",
+        )
+        return
+    handle.seek(0)
+    if jsonl:
+        yield from _jsonl_records(handle, name, cap)
+    elif size > cap:
+        yield _too_large(name, 1, size, cap)
+    else:
+        yield _json_record(handle.read(), name)
 
 
 def _too_large(name: str, line: int, size: int | None, cap: int) -> Record:

@@ -1,19 +1,28 @@
-"""`validate(paths) -> Report`: every finding in every file, at once."""
+"""`validate(paths) -> Report`: every finding in every file, at once.
+
+With a project configuration (`config=nklabor.config.load()`), the files are those it selects, and when only
+some annotation files of a corpus are given, the rules across files also consult the corpus's other files:
+a changed file never hides a duplicate or a text-hash conflict with a file that was not given.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from ..config import Config
 from ..errors import InvalidInputError, UsageError
 from ..report import Issue, Report
 from ..schema import SchemaSet, load_schemas
 from . import semantic, structural
-from .crossfile import CrossFileIndex
-from .discovery import SourceFile, discover
-from .reading import DEFAULT_MAX_RECORD_BYTES, Record, iter_records, too_deep
+from .crossfile import CrossFileIndex, nearest_registry
+from .discovery import REGISTRY_NAME, SUFFIXES, Found, Selection, SourceFile, corpus, select, shown
+from .reading import DEFAULT_MAX_RECORD_BYTES, Record, iter_records, iter_stream, too_deep
+
+STDIN_NAME = "<stdin>"
+"""The file name findings in standard input carry when no name is given for it."""
 
 
 def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
@@ -62,43 +71,94 @@ class Annotation:
 
 
 class Validation:
-    """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`."""
+    """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`.
+
+    `config` (a `nklabor.config.Config`) brings its file selection, registry and record cap (explicit
+    arguments win), the configured roots when no path is given, and the consultation of the other files of a
+    corpus; `force_exclude` applies its selection to named files too. `stdin` is read as the one file
+    `stdin_filename` (its suffix decides between one JSON value and JSONL; its folder, the registry).
+    """
 
     def __init__(
         self,
-        paths: Iterable[str | Path],
+        paths: Iterable[str | Path] = (),
         schema_dir: Path | str | None = None,
         registry: Path | str | None = None,
         *,
-        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        max_record_bytes: int | None = None,
+        config: Config | None = None,
+        force_exclude: bool = False,
+        stdin: BinaryIO | None = None,
+        stdin_filename: str | None = None,
     ) -> None:
+        if max_record_bytes is None:
+            max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
         if max_record_bytes < 1:
             raise UsageError(f"a record cap of {max_record_bytes} bytes cannot hold any record")
+        if registry is None and config is not None and config.registry is not None:
+            registry = shown(config.registry)  # findings name it as the user would
         self.max_record_bytes = max_record_bytes
         self.schemas = load_schemas(schema_dir)
-        self.files, issues = discover(paths)
-        self.report = Report(issues=issues)
+        selection = Selection.of(config) if config is not None else None
+        given = [Path(p) for p in paths]
+        if stdin is not None:
+            found = _stdin_source(given, stdin, stdin_filename, selection, force_exclude)
+        else:
+            if not given and config is not None:
+                given = [Path(shown(r)) for r in config.roots]
+            found = select(given, selection, force_exclude=force_exclude)
+        self.files = found.files
+        self.report = Report(issues=found.issues, skipped=found.skipped)
         unread = frozenset(
             Path(i.file).parent.resolve() / Path(i.file).name
-            for i in issues
+            for i in found.issues
             if i.code in ("path.symlink", "path.not-regular-file")
         )
         self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None, unread)
+        # Without configured roots a file's corpus is the folder of the registry above it (not an override).
+        self.consulted = (
+            corpus(selection, self.files, lambda p: nearest_registry(p.parent)) if selection else []
+        )
+        """The other files of the corpus that the rules across files consult."""
 
     def annotations(self) -> Iterator[Annotation]:
         """Read every file; yield each annotation that has no finding of its own (cross-file findings come at
-        the end, in `report`)."""
+        the end, in `report`). Registries given come first, then the consulted files, so that findings land
+        on the files asked about."""
         for source in self.files:
-            yield from self._file(source)
+            if source.is_registry:
+                yield from self._file(source)
+        self._consult()
+        for source in self.files:
+            if not source.is_registry:
+                yield from self._file(source)
         self.report.issues.extend(self.index.issues)
         self.report.sort()
 
+    def _consult(self) -> None:
+        given = frozenset(s.path.parent.resolve() / s.path.name for s in self.files if s.is_registry)
+        for source in self.consulted:
+            self.report.consulted += 1
+            for record in iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes):
+                if record.ok:
+                    self.index.consult(record, source.path, given)
+
     def _file(self, source: SourceFile) -> Iterator[Annotation]:
         self.report.files += 1
+        self.report.sources.append(source.display)
         if source.is_registry:
             self.index.check_registry_file(source.path, source.display)
             return
-        for record in iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes):
+        if source.stream is not None:
+            records = iter_stream(
+                source.stream,
+                source.display,
+                jsonl=source.path.suffix.lower() == ".jsonl",
+                max_record_bytes=self.max_record_bytes,
+            )
+        else:
+            records = iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes)
+        for record in records:
             self.report.records += 1
             if not record.ok:
                 self.report.issues.extend(record.issues)
@@ -139,17 +199,51 @@ class Validation:
         }
 
 
+def _stdin_source(
+    paths: list[Path],
+    stream: BinaryIO,
+    name: str | None,
+    selection: Selection | None,
+    force_exclude: bool,
+) -> Found:
+    """Standard input as the one file to read, named `name`."""
+    if paths:
+        raise UsageError("standard input is read alone, not together with other paths")
+    path = Path(name) if name else Path(STDIN_NAME)
+    if name is not None and path.suffix.lower() not in SUFFIXES:
+        raise UsageError(f"{name}: not a .json or .jsonl file name")
+    if path.name == REGISTRY_NAME:
+        raise UsageError(f"{name}: a registry is read from its file, not from standard input")
+    if force_exclude and selection is not None and name and not selection.admits(path):
+        return Found([], [], skipped=1)
+    return Found([SourceFile(path, str(name or STDIN_NAME), stream)], [])
+
+
 def validate(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] = (),
     *,
     schema_dir: Path | str | None = None,
     registry: Path | str | None = None,
-    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    max_record_bytes: int | None = None,
+    config: Config | None = None,
+    force_exclude: bool = False,
+    stdin: BinaryIO | None = None,
+    stdin_filename: str | None = None,
 ) -> Report:
     """Validate annotation files and folders; return a `Report` of every finding. A record (a `.json` file or
-    a JSONL line) larger than `max_record_bytes` is a `record.too-large` finding, never read whole.
+    a JSONL line) larger than `max_record_bytes` (default 16 MiB) is a `record.too-large` finding, never read
+    whole. `config`, `force_exclude` and `stdin` are those of `Validation`.
 
     Raises `UsageError` for paths that do not exist or a broken schema set, `ToolkitEnvironmentError` for
     files that cannot be read.
     """
-    return Validation(paths, schema_dir, registry, max_record_bytes=max_record_bytes).run()
+    return Validation(
+        paths,
+        schema_dir,
+        registry,
+        max_record_bytes=max_record_bytes,
+        config=config,
+        force_exclude=force_exclude,
+        stdin=stdin,
+        stdin_filename=stdin_filename,
+    ).run()

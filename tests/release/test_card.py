@@ -12,8 +12,11 @@ import pytest
 import yaml
 
 from nklabor import load_schemas
-from nklabor.release.card import size_category
+from nklabor.release.card import changelog, size_category
+from nklabor.release.diff import diff_releases
 from nklabor.release.verify import verify_release
+from nklabor.release.versions import published
+from tests.support import ROOT
 
 SECTIONS = (
     "## Motivation",
@@ -111,3 +114,30 @@ def test_statistics_are_counted_from_the_data(shared_release: Path) -> None:
 )
 def test_size_categories(n: int, bucket: str) -> None:
     assert size_category(n) == bucket
+
+
+def test_the_changelog_is_generated_from_the_diff() -> None:
+    old, new = ROOT / "releases" / "v1.0.0", ROOT / "releases" / "v1.1.0"
+    if not (old.is_dir() and new.is_dir()):
+        pytest.skip("releases v1.0.0 and v1.1.0 are not checked in")
+    lines = changelog(diff_releases(old, new))
+    assert "Columns of `documents`: added `agreement`." in lines
+    assert (
+        "Gold now adjudicated (was a single annotation): `asiapress-2026-musan-workers-russia`, "
+        "`dailynk-2021-komdok-soldiers-miners`, `dailynk-2022-donbas-workers-selected`." in lines
+    )
+    assert "Splits: no document moved." in lines
+    assert any(line.startswith("Events relabelled (2): ") for line in lines)
+
+
+def test_the_card_changelog_of_a_later_release_lists_its_changes(shipped_release: Path) -> None:
+    text = (shipped_release / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Changelog") :]
+    previous = [v for v in published(shipped_release.parent) if v.name != shipped_release.name]
+    if not previous:
+        assert "- First release." in section
+        return
+    change = diff_releases(shipped_release.parent / previous[-1].name, shipped_release)
+    assert f"Compared with {previous[-1].name}:" in section
+    for line in changelog(change):
+        assert f"- {line}" in section

@@ -78,7 +78,8 @@ def diff(
     releases: ReleasesOption = Path("releases"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the difference as JSON.")] = False,
 ) -> None:
-    """List documents and events added, removed and relabelled, and label-count changes."""
+    """What changed between two releases: schema, columns, gold sources, documents, events, splits and label
+    counts (also across codebook versions)."""
     from ..release.diff import diff_releases
     from ..release.versions import release_dir
 

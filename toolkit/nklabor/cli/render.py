@@ -154,26 +154,98 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _names(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+def _renames(items: Sequence[Any]) -> list[str]:
+    return [f"{r.old} -> {_names(r.new)}" for r in items]
+
+
+def _schema_lines(diff: ReleaseDiff) -> list[str]:
+    schema = diff.schema
+    if schema.old_version is None or schema.new_version is None:
+        return ["schema: no schema snapshot to compare"]
+    if schema.empty:
+        return [f"schema: codebook {schema.new_version} in both, unchanged"]
+    lines = [f"schema: codebook {schema.old_version} -> {schema.new_version}"]
+    lines += [f"  > field {r}" for r in _renames(schema.fields.renamed)]
+    if schema.fields.added:
+        lines.append(f"  + fields: {_names(schema.fields.added)}")
+    if schema.fields.removed:
+        lines.append(f"  - fields: {_names(schema.fields.removed)}")
+    if schema.vocabularies.added:
+        lines.append(f"  + vocabularies: {_names(schema.vocabularies.added)}")
+    if schema.vocabularies.removed:
+        lines.append(f"  - vocabularies: {_names(schema.vocabularies.removed)}")
+    for name, ids in schema.ids.items():
+        lines += [f"  > id {name}.{r}" for r in _renames(ids.renamed)]
+    for sign, attr in (("+", "added"), ("-", "removed")):
+        found = [
+            f"{name}: {_names(getattr(ids, attr))}" for name, ids in schema.ids.items() if getattr(ids, attr)
+        ]
+        if found:
+            lines.append(f"  {sign} ids: {'; '.join(found)}")
+    return lines
+
+
+def _column_lines(diff: ReleaseDiff) -> list[str]:
+    lines = [f"+ config {c}" for c in diff.configs_added] + [f"- config {c}" for c in diff.configs_removed]
+    if not diff.columns:
+        return lines
+    lines.append("columns:")
+    for config, changes in diff.columns.items():
+        nested = False
+        if config == "documents" and "events" in diff.columns:
+            changes, nested = changes.outside("events.")
+        parts = []
+        if changes.added:
+            parts.append(f"+ {_names(changes.added)}")
+        if changes.removed:
+            parts.append(f"- {_names(changes.removed)}")
+        parts += [f"> {r}" for r in _renames(changes.renamed)]
+        parts += [f"~ {r.column}: {r.old} -> {r.new}" for r in changes.retyped]
+        if nested:
+            parts.append("events.*: as in events")
+        lines.append(f"  {config}: {'; '.join(parts)}")
+    return lines
+
+
+def _gold(source: str, annotators: int | None) -> str:
+    return f"{source} ({annotators} annotators)" if source == "adjudicated" else source
+
+
+def _document_lines(diff: ReleaseDiff) -> list[str]:
+    lines = [f"+ document {doc}" for doc in diff.documents_added]
+    lines += [f"- document {doc}" for doc in diff.documents_removed]
+    lines += [f"~ document {doc}: text changed" for doc in diff.documents_retexted]
+    lines += [
+        f"~ document {g.id}: gold {_gold(g.old, g.old_annotators)} -> {_gold(g.new, g.new_annotators)}"
+        for g in diff.gold_changed
+    ]
+    lines += [f"~ document {doc}: edited {', '.join(cols)}" for doc, cols in diff.documents_edited]
+    lines += [f"! document {doc}: split {old} -> {new}" for doc, old, new in diff.documents_resplit]
+    if diff.documents_compared and not diff.documents_resplit:
+        lines.append(f"splits: no document moved ({diff.documents_compared} in both releases)")
+    return lines
+
+
 def diff_text(diff: ReleaseDiff) -> str:
     """The human-readable report of a release diff."""
-    lines = [f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary())]
-    for doc in diff.documents_added:
-        lines.append(f"+ document {doc}")
-    for doc in diff.documents_removed:
-        lines.append(f"- document {doc}")
-    for doc in diff.documents_retexted:
-        lines.append(f"~ document {doc}: text changed")
-    for doc, old, new in diff.documents_resplit:
-        lines.append(f"! document {doc}: split {old} -> {new}")
-    for doc, ev in diff.events_added:
-        lines.append(f"+ event {doc}/{ev}")
-    for doc, ev in diff.events_removed:
-        lines.append(f"- event {doc}/{ev}")
+    if diff.empty:
+        return f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary())
+    lines = [
+        f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary()),
+        *_schema_lines(diff),
+        *_column_lines(diff),
+        *_document_lines(diff),
+    ]
+    lines += [f"+ event {doc}/{ev}" for doc, ev in diff.events_added]
+    lines += [f"- event {doc}/{ev}" for doc, ev in diff.events_removed]
     for doc, ev, changes in diff.relabelled:
         shown = "; ".join(f"{k}: {_show(o)} -> {_show(n)}" for k, (o, n) in changes.items())
         lines.append(f"~ event {doc}/{ev}: {shown}")
-    for doc, ev, cols in diff.edited:
-        lines.append(f"~ event {doc}/{ev}: edited {', '.join(cols)}")
+    lines += [f"~ event {doc}/{ev}: edited {', '.join(cols)}" for doc, ev, cols in diff.edited]
     if diff.label_counts:
         lines.append("label counts (all splits):")
         for col, counts in diff.label_counts.items():

@@ -257,7 +257,7 @@ def _stage(
         withheld=gold.withheld,
         languages=sorted(stats.documents.get("language", {})) or ["en"],
         previous=previous.name if previous else None,
-        changes=diff_releases(out / previous.name, staging).summary() if previous else [],
+        changes=diff_releases(out / previous.name, staging) if previous else None,
         agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1},
     )
     _write(

@@ -101,6 +101,20 @@ PUBLISHED_PATHS = frozenset(
     }
 )
 PSEUDONYMIZED_PATHS = frozenset({"$.annotator"})
+RENAMED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2.0": {
+        "place_subdivision": ("place_subdivisions",),
+        "route.subdivision": ("route.subdivisions",),
+        "time_precision": ("time_start_precision", "time_end_precision"),
+        "workers_min": ("count_min",),
+        "workers_best": ("count_best",),
+        "workers_max": ("count_max",),
+        "workers_qualifier": ("count_qualifier",),
+        "workers_scope": ("count_scope",),
+    },
+}
+"""Event columns of releases built under the codebook version before each key, and the columns that carry
+their values from that version on (`release diff` compares them; documents nest them under `events.`)."""
 SPAN_KINDS = ("event", "indicator", "count", "place", "time", "sanctions", "evasion", "casualties", "actor")
 """What a row of `spans` is evidence for."""
 

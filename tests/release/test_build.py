@@ -189,7 +189,8 @@ def test_a_leak_fails_the_build_and_publishes_nothing(
     ) as caught:
         build_release("1.0.0", corpus, out)
     assert MARKER not in str(caught.value)
-    assert os.listdir(out) == [".v1.0.0.lock"]
+    # Only the locks: no release, no staging folder, and no pseudonym recorded for a release never published.
+    assert sorted(os.listdir(out)) == [".pseudonyms.lock", ".v1.0.0.lock"]
 
 
 def test_a_schema_withholding_a_published_field_is_refused(tmp_path: Path) -> None:

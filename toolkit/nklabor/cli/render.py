@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..release.layout import CONFIGS, MANIFEST, SPLITS
+from ..release.layout import CONFIGS, MANIFEST, PSEUDONYMS, SPLITS
 
 if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
     from ..agreement.measure import AgreementReport
@@ -264,6 +264,11 @@ def build_text(result: BuildResult) -> str:
     line = f"built {result.path}: " + "; ".join(per_split(c) for c in CONFIGS)
     if result.withheld:
         line += f"\nwithheld until adjudicated: {', '.join(w.document_id for w in result.withheld)}"
+    if result.new_pseudonyms:
+        line += (
+            f"\n{result.new_pseudonyms} annotator(s) got a stable pseudonym: commit "
+            f"{result.path.parent / PSEUDONYMS} with the release (never publish it)"
+        )
     return line
 
 

@@ -57,6 +57,10 @@ class CardInput:
     languages: list[str]
     previous: str | None
     changes: ReleaseDiff | None = None
+    pseudonyms_since: str | None = None
+    """The first version whose pseudonyms are stable across releases."""
+    legacy_pseudonyms: list[str] = field(default_factory=list)
+    """Earlier releases that numbered annotators anew in each release."""
     # document id -> (annotators, observed agreement before adjudication) for documents with several
     # annotators
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
@@ -287,6 +291,15 @@ def _event_changelog(diff: ReleaseDiff) -> list[str]:
     return out
 
 
+def _pseudonym_change(card: CardInput) -> list[str]:
+    if card.pseudonyms_since != card.version or not card.legacy_pseudonyms:
+        return []
+    return [
+        "Release pseudonyms are stable from this version on: an annotator keeps the same `R<n>` in every "
+        f"later release ({', '.join(card.legacy_pseudonyms)} numbered annotators anew in each release)."
+    ]
+
+
 def changelog(diff: ReleaseDiff) -> list[str]:
     """The changelog entries of a release: every kind of change `nklabor release diff` finds, one line
     each."""
@@ -388,7 +401,9 @@ def render(
         input_annotations=card.input_annotations,
         withheld_values=card.withheld_values,
         previous=card.previous,
-        changes=changelog(card.changes) if card.changes is not None else [],
+        changes=[*(changelog(card.changes) if card.changes is not None else []), *_pseudonym_change(card)],
+        pseudonyms_since=card.pseudonyms_since,
+        legacy_pseudonyms=", ".join(card.legacy_pseudonyms),
     )
 
 

@@ -72,13 +72,7 @@ def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
     return Gold(documents, withheld)
 
 
-def pseudonyms(documents: Iterable[GoldDocument]) -> dict[str, str]:
-    """Raw annotator id -> release pseudonym (`R1`, `R2`, ... in order of first appearance over the sorted
-    gold
-    documents). Pseudonyms are upper case, so none can equal a raw id, which the schema keeps lower case."""
-    out: dict[str, str] = {}
-    for doc in documents:
-        raw = doc.annotation["annotator"]
-        if raw not in out:
-            out[raw] = f"R{len(out) + 1}"
-    return out
+def annotators_in_order(documents: Iterable[GoldDocument]) -> list[str]:
+    """The raw ids of the annotators whose annotations are published, in order of first appearance over the
+    gold documents (sorted by id): the order in which new annotators get their release pseudonyms."""
+    return list(dict.fromkeys(str(doc.annotation["annotator"]) for doc in documents))

@@ -7,6 +7,11 @@ releases/vX.Y.Z/
   schema/<unit>.schema.json                   the schema the build used
   data/<config>/<split>-00000-of-00001.parquet
   checksums.sha256                            SHA-256 of every other file
+
+Beside the releases, never inside one:
+
+releases/.pseudonyms.json                     raw annotator id -> stable release pseudonym (tracked, never
+                                              published; see `pseudonyms`)
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ CARD = "README.md"
 CODEBOOK = "codebook.md"
 CROISSANT = "croissant.json"
 MANIFEST = "checksums.sha256"
+PSEUDONYMS = ".pseudonyms.json"
+"""The pseudonym mapping, in the folder that holds the releases."""
+PSEUDONYMS_LOCK = ".pseudonyms.lock"
 SPLIT_FILE_REGEX = r"^(train|validation|test)-.*\.parquet$"
 """How Croissant reads the split from a data file's name."""
 

@@ -36,8 +36,11 @@ def dataset(version: str, published: date, languages: list[str]) -> dict[str, An
     }
 
 
-def rai(withheld_values: int) -> dict[str, Any]:
+def rai(withheld_values: int, pseudonyms_since: str | None = None) -> dict[str, Any]:
     """Croissant RAI 1.0 fields (without their `rai:` prefix)."""
+    stable = (
+        f" Pseudonyms are stable across releases from v{pseudonyms_since} on." if pseudonyms_since else ""
+    )
     return {
         "dataCollection": "Published news articles and reports on labour mobilisation in or from North "
         "Korea, "
@@ -71,7 +74,7 @@ def rai(withheld_values: int) -> dict[str, Any]:
         "personalSensitiveInformation": f"Annotator notes withheld ({withheld_values} input annotation(s) "
         "had "
         "them): they may describe informants. Annotator ids replaced by release "
-        "pseudonyms. A leak scan over every written byte fails the build on any "
+        f"pseudonyms.{stable} A leak scan over every written byte fails the build on any "
         "withheld value or raw id. Article texts may name officials and places.",
         "dataReleaseMaintenancePlan": "Immutable semantic-versioned releases with SHA-256 checksums; "
         "corrections "

@@ -1,4 +1,4 @@
-"""`nklabor release build|verify|diff`."""
+"""`nklabor release build|verify|diff|list`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .app import (
     MaxRecordOption,
     RegistryOption,
     ReleasesOption,
+    ResultFormat,
     SchemaDirOption,
     guarded,
     release_app,
@@ -88,3 +89,21 @@ def diff(
     typer.echo(
         json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render.diff_text(result)
     )
+
+
+@release_app.command("list")
+def list_(
+    releases: ReleasesOption = Path("releases"),
+    format: Annotated[
+        ResultFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ResultFormat.text,
+) -> None:
+    """Show the published releases: version, date, codebook version, size and rows per config."""
+    from ..release.listing import list_releases
+
+    with guarded():
+        found = list_releases(releases)
+    if format is ResultFormat.json:
+        typer.echo(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render.list_text(found, releases))

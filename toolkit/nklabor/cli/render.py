@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # types only: rendering never pays for importing what it rend
     from ..annotating.migration import MigrationReport
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
+    from ..release.listing import ReleaseInfo
     from ..release.verify import VerifyResult
 
 
@@ -290,4 +291,42 @@ def migration_text(report: MigrationReport, check: bool) -> str:
     lines.append(
         f"{verb} {done} file(s); {len(report.blocked)} need(s) a decision; {current} already current"
     )
+    return "\n".join(lines)
+
+
+def size_text(n: int) -> str:
+    """Bytes for a person: `812 B`, `3.4 KiB`, `1.2 MiB`."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError(n)  # the loop returns at GiB
+
+
+def list_text(found: Sequence[ReleaseInfo], folder: Path) -> str:
+    """One row per published release."""
+    if not found:
+        return f"{folder}: no published release"
+    header = ["version", "date", "codebook", "size", "files", *CONFIGS]
+    rows = [
+        [
+            r.version,
+            r.date or "?",
+            r.codebook or "?",
+            size_text(r.bytes),
+            str(r.files),
+            *(str(r.total(c)) for c in CONFIGS),
+        ]
+        for r in found
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    right = {3, 4, 5, 6, 7}
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *rows]
+    ]
     return "\n".join(lines)

@@ -26,7 +26,7 @@ from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, checksums, croissant, layout, leak, metadata, pseudonyms
+from . import card, checksums, croissant, labels, layout, leak, metadata, pseudonyms
 from .descriptions import field_descriptions
 from .diff import diff_releases
 from .errors import ReleaseConflictError, ReleaseExistsError
@@ -201,7 +201,6 @@ def _write_croissant(
     described: list[str],
 ) -> None:
     files = {rel: (checksums.sha256_file(staging / rel), (staging / rel).stat().st_size) for rel in described}
-    labels = {name: label.descriptions for name, label in columns.schemas.labels.items()}
     _write(
         staging / layout.CROISSANT,
         croissant.render(
@@ -209,7 +208,7 @@ def _write_croissant(
             rai=metadata.rai(found.withheld_values, card_input.pseudonyms_since),
             configs=columns.configs,
             files=files,
-            label_descriptions=labels,
+            label_descriptions=labels.definitions(columns.schemas),
             config_descriptions=metadata.CONFIG_DESCRIPTIONS,
             field_descriptions=field_descriptions(columns.schemas, columns.configs),
         ),
@@ -266,6 +265,7 @@ def _stage(
     mapping.assign(annotators_in_order(gold.documents), version)
     data_files = _write_tables(staging, gold, split_of, columns, mapping.names)
     public_copies = _write_schema_and_codebook(staging, schemas, schema_dir)
+    _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
     stats = compute_stats(staging)
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(
@@ -285,7 +285,14 @@ def _stage(
         staging / layout.CARD,
         card.render(card_input, stats, columns.configs, _sizes(staging, data_files)),
     )
-    _write_croissant(staging, version, found, card_input, columns, [*data_files, layout.CARD, *public_copies])
+    _write_croissant(
+        staging,
+        version,
+        found,
+        card_input,
+        columns,
+        [*data_files, layout.CARD, layout.LABELS, *public_copies],
+    )
     _seal(staging, found.needles, public_copies)
     published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}
     result = BuildResult(

@@ -2,6 +2,7 @@
 
 releases/vX.Y.Z/
   README.md                                   the data card
+  labels.json                                 class names and definitions of every label column
   croissant.json                              Croissant 1.1 + RAI
   codebook.md                                 rendered from schema/
   schema/<unit>.schema.json                   the schema the build used
@@ -26,6 +27,7 @@ SCHEMA = "schema"
 CARD = "README.md"
 CODEBOOK = "codebook.md"
 CROISSANT = "croissant.json"
+LABELS = "labels.json"
 MANIFEST = "checksums.sha256"
 PSEUDONYMS = ".pseudonyms.json"
 """The pseudonym mapping, in the folder that holds the releases."""

@@ -26,7 +26,7 @@ from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, checksums, croissant, labels, layout, leak, metadata, pseudonyms
+from . import card, checksums, croissant, figure, labels, layout, leak, metadata, pseudonyms
 from .descriptions import field_descriptions
 from .diff import diff_releases
 from .errors import ReleaseConflictError, ReleaseExistsError
@@ -267,6 +267,7 @@ def _stage(
     public_copies = _write_schema_and_codebook(staging, schemas, schema_dir)
     _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
     stats = compute_stats(staging)
+    (staging / layout.FIGURE).write_bytes(figure.render(stats))
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(
         version=str(version),
@@ -291,7 +292,7 @@ def _stage(
         found,
         card_input,
         columns,
-        [*data_files, layout.CARD, layout.LABELS, *public_copies],
+        [*data_files, layout.CARD, layout.LABELS, layout.FIGURE, *public_copies],
     )
     _seal(staging, found.needles, public_copies)
     published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}

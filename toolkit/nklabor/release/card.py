@@ -17,8 +17,17 @@ import yaml
 from .diff import ReleaseDiff
 from .features import Struct, hf_yaml
 from .gold import Withheld
-from .layout import CONFIGS, SPLITS, data_file
-from .metadata import CONFIG_DESCRIPTIONS, LICENSE, TITLE
+from .layout import CONFIGS, FIGURE, SPLITS, data_file
+from .metadata import (
+    AUTHOR,
+    CONFIG_DESCRIPTIONS,
+    ISSUES,
+    LICENSE,
+    PRIVATE_REPORTS,
+    REPOSITORY,
+    TITLE,
+    bibtex,
+)
 from .stats import Stats
 
 TEMPLATE = "card.md.j2"
@@ -354,6 +363,12 @@ def render(
     return _render_template(
         meta=meta.rstrip("\n"),
         title=TITLE,
+        author=AUTHOR,
+        repository=REPOSITORY,
+        issues=ISSUES,
+        private_reports=PRIVATE_REPORTS,
+        bibtex=bibtex(card.version, card.date),
+        figure=FIGURE,
         version=card.version,
         date=card.date.isoformat(),
         docs=sum(stats.rows["documents"].values()),

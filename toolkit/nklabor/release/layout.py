@@ -3,6 +3,7 @@
 releases/vX.Y.Z/
   README.md                                   the data card
   labels.json                                 class names and definitions of every label column
+  label_distribution.svg                      the card's figure: events per class and split
   croissant.json                              Croissant 1.1 + RAI
   codebook.md                                 rendered from schema/
   schema/<unit>.schema.json                   the schema the build used
@@ -28,6 +29,7 @@ CARD = "README.md"
 CODEBOOK = "codebook.md"
 CROISSANT = "croissant.json"
 LABELS = "labels.json"
+FIGURE = "label_distribution.svg"
 MANIFEST = "checksums.sha256"
 PSEUDONYMS = ".pseudonyms.json"
 """The pseudonym mapping, in the folder that holds the releases."""

@@ -61,8 +61,28 @@ class Annotation:
         return f"{self.file}:{self.line}" if self.file else "(in memory)"
 
 
+PREDICTION_FIELDS: dict[str, str] = {
+    "annotator": "pred-00",
+    "role": "annotator",
+    "annotated_at": "1970-01-01T00:00:00Z",
+}
+"""Predictions mode: the annotator fields a model's output may leave out, and the placeholders that stand in
+for them (an id of the registered form, so the schema still checks every other field)."""
+
+
+def fill_prediction_fields(data: Any) -> None:
+    """Give a prediction the placeholder annotator fields it lacks (nothing else is touched)."""
+    if isinstance(data, dict):
+        for key, value in PREDICTION_FIELDS.items():
+            data.setdefault(key, value)
+
+
 class Validation:
-    """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`."""
+    """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`.
+
+    With `predictions=True` the records are a model's predictions: `annotator`, `role` and `annotated_at` may
+    be left out (placeholders stand in, `PREDICTION_FIELDS`), no annotator registry is consulted, and a
+    document may be predicted once; every other rule of the schema and the codebook applies."""
 
     def __init__(
         self,
@@ -71,6 +91,7 @@ class Validation:
         registry: Path | str | None = None,
         *,
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        predictions: bool = False,
     ) -> None:
         if max_record_bytes < 1:
             raise UsageError(f"a record cap of {max_record_bytes} bytes cannot hold any record")
@@ -83,7 +104,10 @@ class Validation:
             for i in issues
             if i.code in ("path.symlink", "path.not-regular-file")
         )
-        self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None, unread)
+        self.predictions = predictions
+        self.index = CrossFileIndex(
+            self.schemas, Path(registry) if registry is not None else None, unread, predictions=predictions
+        )
 
     def annotations(self) -> Iterator[Annotation]:
         """Read every file; yield each annotation that has no finding of its own (cross-file findings come at
@@ -103,6 +127,8 @@ class Validation:
             if not record.ok:
                 self.report.issues.extend(record.issues)
                 continue
+            if self.predictions:
+                fill_prediction_fields(record.data)
             found = check_record(record, self.schemas)
             self.report.issues.extend(found)
             self.index.add(record, source.path, frozenset(i.path for i in found))

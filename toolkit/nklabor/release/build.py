@@ -26,11 +26,11 @@ from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, checksums, croissant, figure, labels, layout, leak, metadata, pseudonyms
+from . import card, ceiling, checksums, croissant, figure, labels, layout, leak, metadata, pseudonyms
 from .descriptions import field_descriptions
 from .diff import diff_releases
 from .errors import ReleaseConflictError, ReleaseExistsError
-from .gold import Gold, Withheld, annotators_in_order, select_gold
+from .gold import Gold, Withheld, annotators_in_order, readings, select_gold
 from .splits import assign_splits, release_splits
 from .stats import compute as compute_stats
 from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter, rows
@@ -244,6 +244,7 @@ def _stage(
     check_sensitivity(schemas)
     found = _read_input(validation, sources)
     gold = select_gold(found.annotations)
+    independent = readings(found.annotations, gold)
     found.annotations.clear()
     earlier = [v for v in published(out) if v < version]
     previous_splits: dict[str, str] = {}
@@ -268,6 +269,8 @@ def _stage(
     _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
     stats = compute_stats(staging)
     (staging / layout.FIGURE).write_bytes(figure.render(stats))
+    human = ceiling.compute(independent, split_of, schemas)
+    _write(staging / layout.AGREEMENT, ceiling.render(human))
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(
         version=str(version),
@@ -292,7 +295,7 @@ def _stage(
         found,
         card_input,
         columns,
-        [*data_files, layout.CARD, layout.LABELS, layout.FIGURE, *public_copies],
+        [*data_files, layout.CARD, layout.LABELS, layout.FIGURE, layout.AGREEMENT, *public_copies],
     )
     _seal(staging, found.needles, public_copies)
     published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}

@@ -4,6 +4,7 @@ releases/vX.Y.Z/
   README.md                                   the data card
   labels.json                                 class names and definitions of every label column
   label_distribution.svg                      the card's figure: events per class and split
+  agreement.json                              human agreement per split (the scorer's ceiling)
   croissant.json                              Croissant 1.1 + RAI
   codebook.md                                 rendered from schema/
   schema/<unit>.schema.json                   the schema the build used
@@ -30,6 +31,7 @@ CODEBOOK = "codebook.md"
 CROISSANT = "croissant.json"
 LABELS = "labels.json"
 FIGURE = "label_distribution.svg"
+AGREEMENT = "agreement.json"
 MANIFEST = "checksums.sha256"
 PSEUDONYMS = ".pseudonyms.json"
 """The pseudonym mapping, in the folder that holds the releases."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # types only: rendering never pays for importing what it rend
     from ..agreement.measure import AgreementReport
     from ..annotating.adjudication import Plan
     from ..annotating.migration import MigrationReport
+    from ..evaluation.run import Evaluation
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
     from ..release.listing import ReleaseInfo
@@ -329,4 +330,97 @@ def list_text(found: Sequence[ReleaseInfo], folder: Path) -> str:
         ).rstrip()
         for row in [header, *rows]
     ]
+    return "\n".join(lines)
+
+
+Figures = tuple[float | None, float | None, float | None, float | None, float | None, float | None]
+_COLUMNS = (("P", 6), ("R", 6), ("F1", 6), ("macro F1", 9), ("human F1", 9), ("human macro", 12))
+
+
+def _evaluation_rows(result: Evaluation) -> list[tuple[str, str, Figures | None]]:
+    """(label, measure, figures) per line; a line without figures is a group heading."""
+    scores, human = result.scores, result.human_figure
+    events, evidence = scores.events, scores.evidence
+    rows: list[tuple[str, str, Figures | None]] = [
+        (
+            "events",
+            "aligned events",
+            (events.precision, events.recall, events.f1, None, human("events"), None),
+        )
+    ]
+    group = "events"
+    for name, item in scores.fields.items():
+        if item.group != group:
+            group = item.group
+            rows.append((f"[{group}]", "", None))
+        micro = item.micro
+        rows.append(
+            (
+                name,
+                item.measure,
+                (
+                    micro.precision,
+                    micro.recall,
+                    micro.f1,
+                    item.macro_f1,
+                    human(name),
+                    human(name, "macro_f1"),
+                ),
+            )
+        )
+        if name == "coercion":  # every indicator, scored with its status
+            rows += [
+                (f"  {cls}", "", (t.precision, t.recall, t.f1, None, human(name, cls=cls), None))
+                for cls, t in sorted(item.classes.items())
+            ]
+    rows.append(("[evidence]", "", None))
+    rows.append(
+        (
+            "evidence",
+            "span overlap",
+            (evidence.precision, evidence.recall, evidence.f1, None, human("evidence"), None),
+        )
+    )
+    return rows
+
+
+def evaluation_text(result: Evaluation) -> str:
+    """The scores as a table: one row per figure, the human agreement on the same split beside it."""
+    scores, human = result.scores, result.human or {}
+    if human.get("documents"):
+        ceiling = (
+            f"Human agreement beside each figure: {human['documents']} document(s) of {result.split} with "
+            f"two or more annotators, {human['comparisons']} comparison(s)."
+        )
+    else:
+        ceiling = f"Human agreement: no document of {result.split} had two annotators, so none is shown."
+    lines = [
+        f"Scored {result.predicted} prediction(s) on {result.release} {result.split}: {scores.documents} "
+        f"document(s), {scores.gold_events} gold event(s), {scores.predicted_events} predicted.",
+        ceiling,
+        "",
+    ]
+    rows = _evaluation_rows(result)
+    width = max(len(label) for label, _, _ in rows)
+    measure = max(len(m) for _, m, _ in rows)
+    lines.append(
+        f"{'field'.ljust(width)}  {'measure'.ljust(measure)}" + "".join(name.rjust(w) for name, w in _COLUMNS)
+    )
+    for label, what, figures in rows:
+        if figures is None:
+            lines.append(label)
+            continue
+        cells = "".join(
+            ("—" if v is None else f"{v:.3f}").rjust(w) for v, (_, w) in zip(figures, _COLUMNS, strict=True)
+        )
+        lines.append(f"{label.ljust(width)}  {what.ljust(measure)}{cells}".rstrip())
+    lines += [
+        "",
+        "P/R/F1: micro over the split's documents (— where there was nothing to score); macro F1: mean over "
+        "classes; human: one annotator scored against another, before adjudication.",
+    ]
+    if result.missing:
+        lines.append(f"no prediction (scored as no event): {', '.join(result.missing)}")
+    if result.ignored:
+        lines.append(f"ignored ({len(result.ignored)} of other splits): {', '.join(result.ignored)}")
     return "\n".join(lines)

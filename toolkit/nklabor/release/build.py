@@ -284,6 +284,7 @@ def _stage(
         agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1},
         pseudonyms_since=str(mapping.since) if mapping.since else None,
         legacy_pseudonyms=pseudonyms.published_before(mapping.since, earlier),
+        human=human,
     )
     _write(
         staging / layout.CARD,

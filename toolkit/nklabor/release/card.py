@@ -17,7 +17,7 @@ import yaml
 from .diff import ReleaseDiff
 from .features import Struct, hf_yaml
 from .gold import Withheld
-from .layout import CONFIGS, FIGURE, SPLITS, data_file
+from .layout import AGREEMENT, CONFIGS, FIGURE, LABELS, SPLITS, data_file
 from .metadata import (
     AUTHOR,
     CONFIG_DESCRIPTIONS,
@@ -37,11 +37,14 @@ SHOWN_LABELS = (
     "population",
     "sector",
     "status",
+    "phase",
     "recruitment_mode",
     "financial_extraction",
     "place_precision",
-    "time_precision",
-    "workers_qualifier",
+    "time_start_precision",
+    "time_end_precision",
+    "count_qualifier",
+    "count_status",
     "sanctions_relevance",
     "sanctions_provisions",
     "sanctions_evasion",
@@ -70,6 +73,8 @@ class CardInput:
     """The first version whose pseudonyms are stable across releases."""
     legacy_pseudonyms: list[str] = field(default_factory=list)
     """Earlier releases that numbered annotators anew in each release."""
+    human: dict[str, Any] = field(default_factory=dict)
+    """`agreement.json` of the release (`ceiling.compute`)."""
     # document id -> (annotators, observed agreement before adjudication) for documents with several
     # annotators
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
@@ -321,6 +326,42 @@ def changelog(diff: ReleaseDiff) -> list[str]:
     return lines if not diff.empty else ["No change to documents or events."]
 
 
+HUMAN_SHOWN = (
+    "mobilization_type",
+    "population",
+    "coercion",
+    "sanctions_relevance",
+    "forced_labour_assessment",
+)
+
+
+def _f1(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _human_summary(human: dict[str, Any]) -> str:
+    """A table of a few human-agreement F1 figures per split (empty when no split has two annotators)."""
+    rows = []
+    for split, entry in human.get("splits", {}).items():
+        scores = entry.get("scores")
+        if not scores:
+            continue
+        fields = scores["fields"]
+        rows.append(
+            [
+                f"`{split}`",
+                entry["documents"],
+                _f1(scores["events"]["f1"]),
+                *(_f1(fields[name]["f1"]) for name in HUMAN_SHOWN),
+                _f1(scores["evidence"]["f1"]),
+            ]
+        )
+    if not rows:
+        return " No document of this release had two annotators, so it records none."
+    header = ["split", "documents", "events", *HUMAN_SHOWN, "evidence"]
+    return "\n\nHuman agreement (F1), a few of its figures:\n\n" + _lines(_table(header, rows))
+
+
 def _render_template(**context: Any) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("nklabor.release", "templates"),
@@ -369,6 +410,9 @@ def render(
         private_reports=PRIVATE_REPORTS,
         bibtex=bibtex(card.version, card.date),
         figure=FIGURE,
+        labels_file=LABELS,
+        agreement_file=AGREEMENT,
+        human_summary=_human_summary(card.human),
         version=card.version,
         date=card.date.isoformat(),
         docs=sum(stats.rows["documents"].values()),

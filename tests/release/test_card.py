@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -174,6 +175,7 @@ def check_figure_citation_and_contact(release: Path) -> None:
     assert "Annotations: CC BY 4.0. Article texts and quotes remain the copyright of their publishers" in text
     card = DatasetCard.load(release / "README.md")
     assert card.data.license == "other" and card.data.pretty_name == metadata.TITLE
+    assert mlc.Dataset(jsonld=release / "croissant.json").metadata.ctx.issues.errors == set()
 
 
 def test_the_card_shows_the_figure_the_citation_and_the_contact(shipped_release: Path) -> None:

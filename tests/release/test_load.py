@@ -107,6 +107,21 @@ def test_versions_resolve_in_the_releases_folder(shipped_release: Path) -> None:
     assert resolve("latest", folder) == folder / published(folder)[-1].name
 
 
+def test_the_latest_checked_in_release_loads_with_names(tmp_path: Path) -> None:
+    """Whatever its codebook: `load_release("latest", "events")` gives codebook ids, never class indices."""
+    folder = ROOT / "releases"
+    if not published(folder):
+        pytest.skip("no release is checked in")
+    events = nklabor.load_release("latest", "events", releases=folder, cache_dir=tmp_path)
+    latest = folder / published(folder)[-1].name
+    names = load_schemas(latest / "schema").labels["mobilization_type"].names
+    assert len(events) == sum(
+        pq.ParquetFile(p).metadata.num_rows for p in latest.glob("data/events/*.parquet")
+    )
+    assert set(events["mobilization_type"]) <= set(names)
+    assert all(isinstance(v, str) for values in events["population"] for v in values)
+
+
 def test_the_newest_published_release_loads_with_names(tmp_path: Path) -> None:
     release = newest_current()
     if release is None:

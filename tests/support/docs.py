@@ -133,3 +133,34 @@ def write_article(path: Path, document: str) -> None:
 
     annotation = next((ROOT / "annotations").glob(f"{document}.*.json"))
     path.write_text(json.loads(annotation.read_text(encoding="utf-8"))["document"]["text"], encoding="utf-8")
+
+
+_BUILT: dict[str, tuple[Path, str]] = {}
+
+
+def current_release() -> tuple[Path, str]:
+    """(project folder, release folder name) of a release built under the current codebook, for examples of
+    what such a release offers: the newest checked-in one when it is of the current codebook, else the shipped
+    annotations built once per process as the next major version in a sandbox copy of the project (removed
+    at exit)."""
+    if "release" in _BUILT:
+        return _BUILT["release"]
+    import atexit
+
+    from nklabor import load_schemas
+    from nklabor.release.build import build_release
+    from nklabor.release.versions import published
+
+    versions = published(ROOT / "releases")
+    newest = ROOT / "releases" / versions[-1].name if versions else None
+    if newest is not None and load_schemas(newest / "schema").version == load_schemas().version:
+        _BUILT["release"] = (ROOT, newest.name)
+        return _BUILT["release"]
+    root = Path(tempfile.mkdtemp(prefix="nklabor-docs-"))
+    atexit.register(shutil.rmtree, root, True)
+    shutil.copytree(ROOT / "annotations", root / "annotations")
+    shutil.copytree(ROOT / "releases", root / "releases")
+    version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
+    result = build_release(version, root / "annotations", root / "releases")
+    _BUILT["release"] = (root, result.path.name)
+    return _BUILT["release"]

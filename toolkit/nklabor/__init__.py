@@ -4,12 +4,16 @@
     report = nklabor.validate(["annotations/"])
     report.valid, report.counts, report.to_dict()
 
+    events = nklabor.load_release("releases/v2.0.0", "events")   # pandas, labels as codebook ids
+
 Rooms (see docs/architecture.md): `validation` (files -> `Report`), `annotating` (the annotators' tools),
 `agreement`, `release` (annotations -> Parquet releases), `cli` (the `nklabor` command); `schema`, `report`
 and `annotation` hold what they all share.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .errors import (
     InvalidInputError,
@@ -39,6 +43,16 @@ __all__ = [
     "UsageError",
     "Validation",
     "__version__",
+    "load_release",
     "load_schemas",
     "validate",
 ]
+
+_LAZY = {"load_release": "nklabor.release.load"}
+"""Names whose modules pull in heavy libraries (datasets, pandas, pyarrow): imported on first use."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

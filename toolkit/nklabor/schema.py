@@ -29,6 +29,17 @@ ROOT = "annotation"
 REGISTRY = "annotators"
 REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
+RENAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "2.0": {
+        "subdivision": ("subdivisions",),
+        "workers": ("counts",),
+        "source": ("sources",),
+        "precision": ("start_precision", "end_precision"),
+        "st_ideological_sanction": ("st_punitive_self_criticism", "st_indoctrination"),
+    },
+}
+"""The codebook's history: for each schema version, the fields and label ids of the version before it that it
+renamed or split, with what replaces them (`nklabor migrate` and `nklabor release diff` read it)."""
 
 
 def default_schema_dir() -> Path:

@@ -26,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 release_app = typer.Typer(
-    help="Build, verify and compare dataset releases.",
+    help="Build, verify, compare and list dataset releases.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

@@ -204,6 +204,14 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "annotators.json holds a name, e-mail address or other personal data.",
     ),
     ("registry.duplicate-id", "cross-file", "annotators.json lists an id twice."),
+    # predictions scored against a release (`nklabor evaluate`)
+    ("prediction.unknown-document", "evaluation", "A prediction of a document the release does not hold."),
+    (
+        "prediction.text-mismatch",
+        "evaluation",
+        "A prediction's text hash differs from the release's text of that document: its offsets cannot be "
+        "compared.",
+    ),
 ]
 
 CODES: dict[str, Code] = {slug: Code(slug, layer, text) for slug, layer, text in _ENTRIES}

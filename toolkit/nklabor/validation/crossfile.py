@@ -128,8 +128,11 @@ class CrossFileIndex:
         schemas: SchemaSet,
         registry_path: Path | None = None,
         already_reported: frozenset[Path] = frozenset(),
+        *,
+        predictions: bool = False,
     ) -> None:
         self.schemas = schemas
+        self.predictions = predictions  # a model's output: no registry, one prediction per document
         # A symlinked override is kept as given, so that it is reported instead of followed.
         self.override = _absolute(registry_path) if registry_path is not None else None
         self.override_display = str(registry_path) if registry_path is not None else None
@@ -198,22 +201,23 @@ class CrossFileIndex:
         doc = data.get("document")
         doc_id = doc.get("id") if isinstance(doc, dict) else None
         annotator = data.get("annotator")
-        if isinstance(annotator, str) and "$.annotator" not in flagged:
+        if isinstance(annotator, str) and "$.annotator" not in flagged and not self.predictions:
             self._check_annotator(record, source, annotator, data.get("role"))
         if not isinstance(doc_id, str):
             return
         digest = doc.get("text_sha256") if isinstance(doc, dict) else None
         if isinstance(annotator, str):
-            key = (doc_id, annotator)
+            # Predictions have no annotator to tell apart: one prediction per document.
+            key = (doc_id, "" if self.predictions else annotator)
             if key in self.by_doc_annotator or key in self.consulted_pairs:
                 first = self.by_doc_annotator.get(key) or self.consulted_pairs[key]
                 self.by_doc_annotator.setdefault(key, _Seen(record.file, record.line, digest))
+                if self.predictions:
+                    path, message = "$.document.id", f"a prediction of {short(doc_id)} is already in"
+                else:
+                    path, message = "$.annotator", f"{short(annotator)} already annotated {short(doc_id)} in"
                 self.issues.append(
-                    record.issue(
-                        "annotation.duplicate",
-                        "$.annotator",
-                        f"{short(annotator)} already annotated {short(doc_id)} in {first.file}:{first.line}",
-                    )
+                    record.issue("annotation.duplicate", path, f"{message} {first.file}:{first.line}")
                 )
             else:
                 self.by_doc_annotator[key] = _Seen(record.file, record.line, digest)

@@ -70,6 +70,22 @@ class Annotation:
         return f"{self.file}:{self.line}" if self.file else "(in memory)"
 
 
+PREDICTION_FIELDS: dict[str, str] = {
+    "annotator": "pred-00",
+    "role": "annotator",
+    "annotated_at": "1970-01-01T00:00:00Z",
+}
+"""Predictions mode: the annotator fields a model's output may leave out, and the placeholders that stand in
+for them (an id of the registered form, so the schema still checks every other field)."""
+
+
+def fill_prediction_fields(data: Any) -> None:
+    """Give a prediction the placeholder annotator fields it lacks (nothing else is touched)."""
+    if isinstance(data, dict):
+        for key, value in PREDICTION_FIELDS.items():
+            data.setdefault(key, value)
+
+
 class Validation:
     """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`.
 
@@ -77,7 +93,10 @@ class Validation:
     arguments win), the configured roots when no path is given, and the consultation of the other files of a
     corpus; `force_exclude` applies its selection to named files too. `stdin` is read as the one file
     `stdin_filename` (its suffix decides between one JSON value and JSONL; its folder, the registry).
-    """
+
+    With `predictions=True` the records are a model's predictions: `annotator`, `role` and `annotated_at` may
+    be left out (placeholders stand in, `PREDICTION_FIELDS`), no annotator registry is consulted, and a
+    document may be predicted once; every other rule of the schema and the codebook applies."""
 
     def __init__(
         self,
@@ -90,6 +109,7 @@ class Validation:
         force_exclude: bool = False,
         stdin: BinaryIO | None = None,
         stdin_filename: str | None = None,
+        predictions: bool = False,
     ) -> None:
         if max_record_bytes is None:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
@@ -114,7 +134,10 @@ class Validation:
             for i in found.issues
             if i.code in ("path.symlink", "path.not-regular-file")
         )
-        self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None, unread)
+        self.predictions = predictions
+        self.index = CrossFileIndex(
+            self.schemas, Path(registry) if registry is not None else None, unread, predictions=predictions
+        )
         # Without configured roots a file's corpus is the folder of the registry above it (not an override).
         self.consulted = (
             corpus(selection, self.files, lambda p: nearest_registry(p.parent)) if selection else []
@@ -163,6 +186,8 @@ class Validation:
             if not record.ok:
                 self.report.issues.extend(record.issues)
                 continue
+            if self.predictions:
+                fill_prediction_fields(record.data)
             found = check_record(record, self.schemas)
             self.report.issues.extend(found)
             self.index.add(record, source.path, frozenset(i.path for i in found))

@@ -9,7 +9,7 @@ Rooms (see docs/architecture.md): `validation` (files -> `Report`), `annotating`
 and `annotation` hold what they all share.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .errors import (
     InvalidInputError,
@@ -22,10 +22,24 @@ from .report import Issue, Report
 from .schema import SchemaSet, load_schemas
 from .validation import Annotation, Validation, validate
 
-try:
-    __version__ = version("nklabor")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "unknown"
+
+def package_version() -> str:
+    """The installed package's version, from its metadata (one source: pyproject.toml), or `unknown` for a
+    source tree that was never installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nklabor")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def __getattr__(name: str) -> Any:
+    # `__version__` on first use: reading package metadata imports `email` and friends, a tenth of a start-up.
+    if name == "__version__":
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Annotation",
@@ -40,5 +54,6 @@ __all__ = [
     "Validation",
     "__version__",
     "load_schemas",
+    "package_version",
     "validate",
 ]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from ..report import Finding, short
 from ..schema import ROOT, SchemaSet
 from . import jsonpath
+
+if TYPE_CHECKING:  # jsonschema itself is imported only for a record that fails (see `nklabor.schema`)
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "object",
@@ -106,6 +107,8 @@ def explain(error: ValidationError) -> Iterator[Finding]:
     code = _CODES.get(keyword, "schema.invalid")
     explainer = _EXPLAINERS.get(keyword)
     if keyword in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         for inner in explain(best_match(error.context)):
             message = f"no alternative matches; closest: {inner.message}"
             yield Finding(inner.code, inner.path, message, inner.at_key)
@@ -115,7 +118,7 @@ def explain(error: ValidationError) -> Iterator[Finding]:
         yield Finding(code, path, f"fails the schema's {keyword!r} rule")
 
 
-Explainer = Callable[[ValidationError, str, str], Iterator[Finding]]
+Explainer = Callable[["ValidationError", str, str], Iterator[Finding]]
 
 
 def _schema(error: ValidationError) -> dict[str, Any]:

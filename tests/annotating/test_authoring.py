@@ -39,6 +39,8 @@ def new(tmp_path: Path, *extra: str) -> tuple[Path, object]:
             "2025-02-20",
             "--out",
             str(out),
+            "--annotator",
+            "ann-01",
             *extra,
         ],
     )

@@ -3,6 +3,8 @@ written), and the offsets of a quote."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,15 @@ from ..validation.reading import iter_records
 
 ANNOTATIONS = Path("annotations")
 """Where `nklabor new` writes by default."""
+ANNOTATOR_VARIABLE = "NKLABOR_ANNOTATOR"
+"""The environment variable naming who signs new work when no id is given."""
+
+
+def default_annotator(environ: Mapping[str, str] | None = None) -> str | None:
+    """The annotator id a command signs with when none is given: `$NKLABOR_ANNOTATOR`, or None (there is no
+    built-in default). The one place to look further, e.g. a project config's `default_annotator`."""
+    value = (os.environ if environ is None else environ).get(ANNOTATOR_VARIABLE, "").strip()
+    return value or None
 
 
 def read_article(path: Path) -> str:
@@ -167,21 +178,23 @@ def plan_new(
             faults.append((name, finding.message))
     target = out or default_path(doc_id if "document.id" not in reported else "invalid", annotator)
     if "annotator" not in reported:
-        fault = _registration_fault(annotator, target, registry, schemas)
+        fault = registration_fault(annotator, target, registry, schemas)
         if fault:
             faults.append(("annotator", fault))
     if (target.exists() or target.is_symlink()) and not overwrite:
         faults.append(("out", f"{target} already exists"))
     if "document.id" not in reported:
-        faults.extend(_text_conflicts(target.parent, doc_id, annotation["document"]["text_sha256"], target))
+        faults.extend(text_conflicts(target.parent, doc_id, annotation["document"]["text_sha256"], target))
     if faults:
         raise OptionsError(faults)
     return NewAnnotation(target, annotation)
 
 
-def _registration_fault(
-    annotator: str, target: Path, registry: Path | None, schemas: SchemaSet
+def registration_fault(
+    annotator: str, target: Path, registry: Path | None, schemas: SchemaSet, role: str = ROLE_ANNOTATOR
 ) -> str | None:
+    """Why `annotator` may not sign `target` in `role` (not registered, or not for that role, in the registry
+    that governs it or in `registry`), or None."""
     file = registry if registry is not None else nearest_registry(target.parent)
     if file is None:
         return f"no {REGISTRY_NAME} in {target.parent} or above: register {annotator} there first"
@@ -191,12 +204,12 @@ def _registration_fault(
         return f"{file} cannot be used: {first.message if first else 'unreadable'}"
     if annotator not in found.roles:
         return f"{annotator!r} is not registered in {file}"
-    if ROLE_ANNOTATOR not in found.roles[annotator]:
-        return f"{annotator!r} is not registered as annotator in {file}"
+    if role not in found.roles[annotator]:
+        return f"{annotator!r} is not registered as {role} in {file}"
     return None
 
 
-def _text_conflicts(folder: Path, doc_id: str, digest: str, target: Path) -> list[tuple[str, str]]:
+def text_conflicts(folder: Path, doc_id: str, digest: str, target: Path) -> list[tuple[str, str]]:
     """Other annotations of the document in `folder` (named `<doc-id>.<annotator>.json`) whose text differs:
     the new file would conflict with them."""
     out: list[tuple[str, str]] = []

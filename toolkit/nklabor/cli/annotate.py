@@ -31,6 +31,28 @@ NEW_OPTIONS = {
 }
 
 
+AnnotatorOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Your pseudonymous id, e.g. ann-03 (default: ${authoring.ANNOTATOR_VARIABLE}).",
+        show_default=False,
+    ),
+]
+
+
+def resolve_annotator(given: str | None) -> str:
+    """The id to sign with: --annotator, else the default (see `authoring.default_annotator`); there is no
+    built-in one, so that nobody signs a colleague's id by forgetting a flag."""
+    found = given or authoring.default_annotator()
+    if not found:
+        typer.echo(
+            f"error: --annotator: say who you are (--annotator ID, or set {authoring.ANNOTATOR_VARIABLE})",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return found
+
+
 @app.command()
 def new(
     article: Annotated[Path, typer.Argument(help="The article as a UTF-8 text file.")],
@@ -69,7 +91,7 @@ def new(
     title_basis: Annotated[str | None, typer.Option(help="How the title was worked out.")] = None,
     outlet_type: Annotated[str, typer.Option(help="Outlet type id.")] = "nk_specialist_outlet",
     language: Annotated[str, typer.Option(help="BCP 47 language tag.")] = "en",
-    annotator: Annotated[str, typer.Option(help="Your pseudonymous id, e.g. ann-03.")] = "ann-01",
+    annotator: AnnotatorOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Output file (default: annotations/<id>.<annotator>.json).")
     ] = None,
@@ -77,6 +99,7 @@ def new(
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write a skeleton annotation: text, hash and no events yet, valid from the start."""
+    annotator = resolve_annotator(annotator)
     with guarded():
         text = authoring.read_article(article)
         try:

@@ -9,10 +9,20 @@ from typing import Annotated
 
 import typer
 
-from . import agreement, annotate, codebook, migrate, release, validate
+from . import agreement, annotate, codebook, labelstudio, migrate, release, validate
 from .app import app, versions
 
-__all__ = ["agreement", "annotate", "app", "codebook", "main", "migrate", "release", "validate"]
+__all__ = [
+    "agreement",
+    "annotate",
+    "app",
+    "codebook",
+    "labelstudio",
+    "main",
+    "migrate",
+    "release",
+    "validate",
+]
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,94 @@
+"""The round trip against a real Label Studio server (started once for the session from `.venv-labelstudio`):
+export the shipped annotations as tasks, create a project from the generated config, import the tasks, submit
+their predictions as annotations through the API, export, import back, and get the same labels."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nklabor.cli import app
+from tests.support import ROOT
+from tests.support.labelstudio import Server, missing
+
+runner = CliRunner()
+ANNOTATIONS = ROOT / "annotations"
+SIGNERS = {"ann-01": "annotator", "ann-02": "annotator", "adj-01": "adjudicator"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    why = missing()
+    if why:
+        pytest.fail(why)
+    began = time.monotonic()
+    running = Server.start()
+    print(f"\nLabel Studio ready at {running.url} in {time.monotonic() - began:.1f} s")
+    try:
+        yield running
+    finally:
+        running.stop()
+        assert running.process is not None and running.process.poll() is not None
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def without_stamp(annotation: dict[str, object]) -> dict[str, object]:
+    """An annotation without `annotated_at`: the import stamps when Label Studio last saved it."""
+    return {k: v for k, v in annotation.items() if k != "annotated_at"}
+
+
+def test_shipped_annotations_survive_a_round_trip_through_label_studio(
+    server: Server, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.xml"
+    invoke("labelstudio", "config", "--out", str(config))
+    projects, originals = [], {}
+    for signer in SIGNERS:
+        files = sorted(ANNOTATIONS.glob(f"*.{signer}.json"))
+        assert files, signer
+        originals[signer] = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in files}
+        tasks = tmp_path / f"tasks-{signer}.json"
+        invoke("labelstudio", "export", *map(str, files), "--out", str(tasks))
+        projects.append(
+            {"title": f"nklabor {signer}", "tasks": str(tasks), "export": str(tmp_path / f"{signer}.json")}
+        )
+
+    summary = server.drive(config.read_text(encoding="utf-8"), projects)
+
+    for signer, done in zip(SIGNERS, summary, strict=True):
+        assert done["tasks"] == done["predictions"] == done["annotations"] == len(originals[signer])
+        sent = json.loads((tmp_path / f"tasks-{signer}.json").read_text(encoding="utf-8"))
+        exported = json.loads((tmp_path / f"{signer}.json").read_text(encoding="utf-8"))
+        by_text = {t["data"]["text"]: t for t in sent}
+        for task in exported:  # the server kept every result item as it was sent
+            (annotation,) = task["annotations"]
+            assert annotation["result"] == by_text[task["data"]["text"]]["predictions"][0]["result"]
+        out = tmp_path / "annotations"
+        out.mkdir(exist_ok=True)
+        shutil.copy(ANNOTATIONS / "annotators.json", out)
+        invoke(
+            "labelstudio",
+            "import",
+            str(tmp_path / f"{signer}.json"),
+            "--annotator",
+            signer,
+            "--role",
+            SIGNERS[signer],
+            "--out",
+            str(out),
+        )
+        for name, original in originals[signer].items():
+            back = json.loads((out / name).read_text(encoding="utf-8"))
+            assert without_stamp(back) == without_stamp(original), name
+    assert invoke("validate", str(tmp_path / "annotations")).startswith("valid:")

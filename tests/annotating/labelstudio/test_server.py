@@ -14,12 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from nklabor.cli import app
-from tests.support import ROOT
+from tests.support import DATA, ROOT
 from tests.support.labelstudio import Server, missing
 
 runner = CliRunner()
 ANNOTATIONS = ROOT / "annotations"
 SIGNERS = {"ann-01": "annotator", "ann-02": "annotator", "adj-01": "adjudicator"}
+EVERY_FIELD = DATA / "labelstudio" / "synthetic-every-field.ann-01.json"
+"""Every field of the schema (route legs, relays, further counts in event_extra; an emoji before spans)."""
 
 
 @pytest.fixture(scope="module")
@@ -53,34 +55,35 @@ def test_shipped_annotations_survive_a_round_trip_through_label_studio(
 ) -> None:
     config = tmp_path / "config.xml"
     invoke("labelstudio", "config", "--out", str(config))
+    sets = {signer: sorted(ANNOTATIONS.glob(f"*.{signer}.json")) for signer in SIGNERS}
+    sets["every-field"] = [EVERY_FIELD]
     projects, originals = [], {}
-    for signer in SIGNERS:
-        files = sorted(ANNOTATIONS.glob(f"*.{signer}.json"))
-        assert files, signer
-        originals[signer] = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in files}
-        tasks = tmp_path / f"tasks-{signer}.json"
+    for name, files in sets.items():
+        assert files, name
+        originals[name] = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in files}
+        tasks = tmp_path / f"tasks-{name}.json"
         invoke("labelstudio", "export", *map(str, files), "--out", str(tasks))
-        projects.append(
-            {"title": f"nklabor {signer}", "tasks": str(tasks), "export": str(tmp_path / f"{signer}.json")}
-        )
+        export = str(tmp_path / f"{name}.json")
+        projects.append({"title": f"nklabor {name}", "tasks": str(tasks), "export": export})
 
     summary = server.drive(config.read_text(encoding="utf-8"), projects)
 
-    for signer, done in zip(SIGNERS, summary, strict=True):
-        assert done["tasks"] == done["predictions"] == done["annotations"] == len(originals[signer])
-        sent = json.loads((tmp_path / f"tasks-{signer}.json").read_text(encoding="utf-8"))
-        exported = json.loads((tmp_path / f"{signer}.json").read_text(encoding="utf-8"))
+    out = tmp_path / "annotations"
+    out.mkdir()
+    shutil.copy(ANNOTATIONS / "annotators.json", out)
+    for name, done in zip(sets, summary, strict=True):
+        assert done["tasks"] == done["predictions"] == done["annotations"] == len(originals[name])
+        sent = json.loads((tmp_path / f"tasks-{name}.json").read_text(encoding="utf-8"))
+        exported = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
         by_text = {t["data"]["text"]: t for t in sent}
         for task in exported:  # the server kept every result item as it was sent
             (annotation,) = task["annotations"]
             assert annotation["result"] == by_text[task["data"]["text"]]["predictions"][0]["result"]
-        out = tmp_path / "annotations"
-        out.mkdir(exist_ok=True)
-        shutil.copy(ANNOTATIONS / "annotators.json", out)
+        signer = "ann-01" if name == "every-field" else name
         invoke(
             "labelstudio",
             "import",
-            str(tmp_path / f"{signer}.json"),
+            str(tmp_path / f"{name}.json"),
             "--annotator",
             signer,
             "--role",
@@ -88,7 +91,7 @@ def test_shipped_annotations_survive_a_round_trip_through_label_studio(
             "--out",
             str(out),
         )
-        for name, original in originals[signer].items():
-            back = json.loads((out / name).read_text(encoding="utf-8"))
-            assert without_stamp(back) == without_stamp(original), name
-    assert invoke("validate", str(tmp_path / "annotations")).startswith("valid:")
+        for file, original in originals[name].items():
+            back = json.loads((out / file).read_text(encoding="utf-8"))
+            assert without_stamp(back) == without_stamp(original), file
+    assert invoke("validate", str(out)).startswith("valid:")

@@ -661,7 +661,7 @@ class _Importer:
         mapper = _Task(self.record, index, task, self.options.form, text)
         chosen = self._choose(mapper, task)
         if chosen is not None:
-            self._build(mapper, chosen, document, text, index)
+            self._build(mapper, chosen, document, text, meta.get("$schema"))
         self.report.issues.extend(mapper.issues)
 
     def _choose(self, mapper: _Task, task: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -706,7 +706,7 @@ class _Importer:
         chosen: tuple[int, dict[str, Any]],
         document: dict[str, Any],
         text: str,
-        index: int,
+        editor: Any,
     ) -> None:
         j, annotation = chosen
         base = f"{mapper.path}.annotations[{j}]"
@@ -730,7 +730,9 @@ class _Importer:
             "events": events,
         }
         self._task_values(mapper, result, built, base)
-        built = _ordered(built, self.options.form.annotation_order)
+        if editor is not None:
+            built["$schema"] = editor
+        built = _ordered(built, ("$schema", *self.options.form.annotation_order))  # editors put it first
         mapper.provenance.setdefault("$", (base, None))
         mapper.provenance.setdefault("$.document", (child(mapper.path, "data"), None))
         self._validate(mapper, built, base)

@@ -44,11 +44,10 @@ def task_data(annotation: Mapping[str, Any]) -> dict[str, Any]:
     text = document.pop("text")
     title = document.get("title", {})
     shown = title.get("text") if isinstance(title, dict) else None
-    return {
-        TEXT: text,
-        "title": shown or document["id"],
-        META: {"schema_version": annotation["schema_version"], "document": document},
-    }
+    meta: dict[str, Any] = {"schema_version": annotation["schema_version"], "document": document}
+    if "$schema" in annotation:  # not data, but the file's own: it comes back with the file
+        meta["$schema"] = annotation["$schema"]
+    return {TEXT: text, "title": shown or document["id"], META: meta}
 
 
 def to_tasks(

@@ -17,6 +17,7 @@ from ..validation import semantic, structural
 from ..validation.crossfile import load_registry, nearest_registry
 from ..validation.discovery import REGISTRY_NAME
 from ..validation.reading import iter_records
+from .quotes import NearMatch, near_matches, occurrences
 
 ANNOTATIONS = Path("annotations")
 """Where `nklabor new` writes by default."""
@@ -257,39 +258,46 @@ def document_text(path: Path) -> str:
 
 
 class QuoteError(UsageError):
-    """The quote is absent from the text, or occurs more than once and no occurrence was chosen. `occurrences`
-    is how often it occurs."""
+    """The quote is absent from the text, or occurs more than once and no occurrence was chosen.
+    `occurrences` is how often it occurs, `spans` every occurrence as a span, `suggestions` the near matches
+    of an absent quote."""
 
     exit_code = 1
 
-    def __init__(self, message: str, occurrences: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        occurrences: int = 0,
+        spans: list[dict[str, Any]] | None = None,
+        suggestions: list[NearMatch] | None = None,
+    ) -> None:
         super().__init__(message)
         self.occurrences = occurrences
+        self.spans = spans or []
+        self.suggestions = suggestions or []
 
 
 def find_span(text: str, quote: str, occurrence: int | None = None) -> dict[str, Any]:
     """`{start, end, quote}` of `quote` in `text`, in code points. Ambiguous quotes need `occurrence`
-    (1-based)."""
+    (1-based). An absent quote's error carries its near matches (curly or straight quotes, dashes, white
+    space, case); a repeated one's carries every occurrence."""
     quote = normalise_text(quote)
     if not quote:
         raise QuoteError("the quote is empty")
-    starts = []
-    at = text.find(quote)
-    while at >= 0:
-        starts.append(at)
-        at = text.find(quote, at + 1)
+    starts = occurrences(text, quote)
+    spans = [{"start": s, "end": s + len(quote), "quote": quote} for s in starts]
     if not starts:
-        raise QuoteError("the quote does not occur in the text (check quotes, apostrophes and spaces)")
+        near = near_matches(text, quote)
+        hint = f"; {len(near)} near match(es)" if near else " (check quotes, apostrophes and spaces)"
+        raise QuoteError(f"the quote does not occur in the text{hint}", 0, [], near)
     if occurrence is None:
         if len(starts) > 1:
             raise QuoteError(
-                f"the quote occurs {len(starts)} times (at {starts[:10]}); quote more words or choose "
-                "an occurrence",
+                f"the quote occurs {len(starts)} times; quote more words or choose an occurrence",
                 len(starts),
+                spans,
             )
-        start = starts[0]
-    elif 1 <= occurrence <= len(starts):
-        start = starts[occurrence - 1]
-    else:
-        raise QuoteError(f"occurrence {occurrence}: the quote occurs {len(starts)} time(s)", len(starts))
-    return {"start": start, "end": start + len(quote), "quote": quote}
+        return spans[0]
+    if 1 <= occurrence <= len(starts):
+        return spans[occurrence - 1]
+    raise QuoteError(f"occurrence {occurrence}: the quote occurs {len(starts)} time(s)", len(starts), spans)

@@ -386,3 +386,14 @@ def test_cli_export_validates_first_and_counts_tasks(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["labelstudio", "export", str(bad), "--out", str(tmp_path / "x.json")])
     assert refused.exit_code == 1 and "span.quote-mismatch" in refused.output
     assert not (tmp_path / "x.json").exists()
+
+
+def test_an_export_captured_from_label_studio_imports_to_the_file_it_came_from(tmp_path: Path) -> None:
+    """tests/data/labelstudio/export/: the JSON export of a real server (label-studio 1.23.2), with every
+    key it adds (drafts, prediction, lead_time, ...)."""
+    export = json.loads(
+        (DATA / "labelstudio" / "export" / "synthetic-every-field.json").read_text(encoding="utf-8")
+    )
+    plan = run(tmp_path, export)
+    assert plan.report.valid and not plan.report.issues
+    assert dict(plan.files[0].annotation, annotated_at=every_field()["annotated_at"]) == every_field()

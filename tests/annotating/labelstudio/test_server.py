@@ -95,3 +95,21 @@ def test_shipped_annotations_survive_a_round_trip_through_label_studio(
             back = json.loads((out / file).read_text(encoding="utf-8"))
             assert without_stamp(back) == without_stamp(original), file
     assert invoke("validate", str(out)).startswith("valid:")
+
+
+def test_the_labelstudio_extra_names_the_sdk_the_round_trip_runs() -> None:
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    (pin,) = extra["labelstudio"]
+    why = missing()
+    if why:
+        pytest.fail(why)
+    from tests.support.labelstudio import VENV
+
+    (installed,) = (VENV / "lib").glob("python*/site-packages/label_studio_sdk-*.dist-info")
+    assert pin == "label-studio-sdk==" + installed.name.removeprefix("label_studio_sdk-").removesuffix(
+        ".dist-info"
+    )

@@ -89,6 +89,8 @@ class _Result:
     values: dict[str, dict[str, _Value]] = field(default_factory=dict)
     task_values: dict[str, _Value] = field(default_factory=dict)
     relations: list[tuple[str, str, str]] = field(default_factory=list)
+    rejected: set[str] = field(default_factory=set)
+    """Regions that are findings themselves: their values and relations go with them, unreported."""
 
 
 @dataclass
@@ -159,6 +161,8 @@ class _Task:
                 )
         for rid, values in out.values.items():
             region = out.regions.get(rid)
+            if rid in out.rejected:
+                continue
             for name, value in values.items():
                 owner = self._owner(name)
                 if region is None:
@@ -190,6 +194,7 @@ class _Task:
             self.issue("labelstudio.bad-value", where, f"a {control} region needs an id and a value")
             return
         labels = value.get("labels")
+        out.rejected.add(rid)  # until it maps
         if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
             self.issue(
                 "labelstudio.bad-value", child(where, "value"), f"{short(labels)}: one label per region", rid
@@ -205,7 +210,8 @@ class _Task:
             )
             return
         if rid in out.regions:
-            other = out.regions[rid]
+            other = out.regions.pop(rid)
+            out.order.remove(rid)
             self.issue(
                 "labelstudio.ambiguous-region",
                 where,
@@ -217,6 +223,7 @@ class _Task:
         if span is not None:
             out.regions[rid] = Region(rid, control, label, *span, where)
             out.order.append(rid)
+            out.rejected.discard(rid)
 
     def _labels(self, control: str) -> frozenset[str]:
         if control == EVENT_LABELS:
@@ -381,6 +388,8 @@ class _Events:
         self.parent: dict[str, str] = {
             r: r for r in result.order if result.regions[r].control == EVENT_LABELS
         }
+        self.orphaned: set[str] = set()
+        """Regions linked to a rejected one: where they belong is unknown until it is fixed."""
 
     def _root(self, rid: str) -> str:
         while self.parent[rid] != rid:
@@ -390,6 +399,9 @@ class _Events:
     def group(self) -> list[_Linked]:
         links: dict[str, set[str]] = {}
         for source, target, where in self.result.relations:
+            if {source, target} & self.result.rejected:
+                self.orphaned.update({source, target} - self.result.rejected)
+                continue  # the rejected region's own finding covers its links
             ends = [self.result.regions.get(source), self.result.regions.get(target)]
             if None in ends:
                 missing = source if ends[0] is None else target
@@ -436,6 +448,8 @@ class _Events:
             self.task.issue("labelstudio.bad-relation", region.where, "linked to two events", region.id)
         elif roots:
             groups[roots.pop()].evidence.append(region)
+        elif region.id in self.orphaned:
+            return
         elif len(groups) == 1:
             next(iter(groups.values())).evidence.append(region)
         else:
@@ -735,7 +749,9 @@ class _Importer:
         built = _ordered(built, ("$schema", *self.options.form.annotation_order))  # editors put it first
         mapper.provenance.setdefault("$", (base, None))
         mapper.provenance.setdefault("$.document", (child(mapper.path, "data"), None))
-        self._validate(mapper, built, base)
+        if not any(i.severity == "error" for i in mapper.issues):
+            # What did not map is missing from the rebuilt annotation: its schema findings would only echo it.
+            self._validate(mapper, built, base)
         target = self.options.out / file_name(doc["id"], self.options.annotator)
         self.files.append(PlannedFile(target, built, mapper.id))
 

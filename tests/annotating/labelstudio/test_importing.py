@@ -147,6 +147,12 @@ def test_a_broken_export_gives_located_findings_and_writes_nothing(tmp_path: Pat
     assert '"labels"' in lines[line - 1]
     off = next(x for x in done.output.splitlines() if "[labelstudio.span-off-text]" in x)
     assert "task 100, region 'e1_in1_1': [10000, 10010) is outside the text" in off
+    # Only these two: what hangs on a rejected region (its values, relations, the event it would have
+    # anchored) is not reported again.
+    assert sorted(codes(run(tmp_path / "again", export))) == [
+        "labelstudio.span-off-text",
+        "labelstudio.unknown-label",
+    ]
 
 
 def test_a_region_counted_in_utf16_units_is_converted_and_one_that_fits_nothing_is_an_error(

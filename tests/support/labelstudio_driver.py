@@ -50,18 +50,28 @@ def personal_access_token(url: str, username: str, password: str) -> str:
     return str(token.json()["token"])
 
 
-def validate_config(url: str, key: str, config: str) -> None:
-    """The server's own check of a labeling config (204 when valid), before any project exists."""
+def config_answer(url: str, key: str, config: str) -> requests.Response:
+    """The server's own check of a labeling config (204 when valid, 400 with the reason), before any project
+    exists."""
     access = requests.post(f"{url}/api/token/refresh/", json={"refresh": key}, timeout=TIMEOUT)
     access.raise_for_status()
-    answer = requests.post(
+    return requests.post(
         f"{url}/api/projects/validate/",
         json={"label_config": config},
         headers={"Authorization": f"Bearer {access.json()['access']}"},
         timeout=TIMEOUT,
     )
+
+
+def validate_config(url: str, key: str, config: str) -> None:
+    """The config must load; and the same config broken (a control pointing at no object) must not, so that
+    the check is known to be real."""
+    answer = config_answer(url, key, config)
     if answer.status_code != 204:
         raise RuntimeError(f"the labeling config is refused: {answer.status_code} {answer.text[:2000]}")
+    broken = config_answer(url, key, config.replace('toName="text"', 'toName="no-such-object"', 1))
+    if broken.status_code != 400:
+        raise RuntimeError(f"a broken labeling config was not refused: {broken.status_code}")
 
 
 def run_project(ls: Any, config: str, spec: dict[str, Any]) -> dict[str, Any]:

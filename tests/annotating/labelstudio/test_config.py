@@ -137,3 +137,17 @@ def test_tasks_carry_the_text_the_regions_point_into() -> None:
                 if "start" in value and isinstance(value.get("text"), str):
                     assert text[value["start"] : value["end"]] == value["text"]
     assert all("predictions" not in t for t in to_tasks(annotations, build_form(), blank=True))
+
+
+def test_nklabor_never_imports_label_studio_or_its_sdk() -> None:
+    """Their pins conflict with nklabor's: the labelstudio commands only read and write JSON and XML."""
+    import ast
+
+    from tests.support.imports import PACKAGE
+
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.split(".")[0] in ("label_studio", "label_studio_sdk") for n in names), path

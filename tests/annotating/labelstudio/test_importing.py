@@ -350,6 +350,10 @@ def test_one_users_annotation_is_chosen_and_skipped_ones_are_reported(tmp_path: 
     export[0]["annotations"][1]["was_cancelled"] = True
     plan = run(tmp_path / "c", export)
     assert plan.report.valid and codes(plan) == ["labelstudio.no-annotation"]
+    export[0]["annotations"] = []
+    export[0]["drafts"] = [{"id": 3, "result": []}]
+    (unsent,) = run(tmp_path / "d", export).report.issues
+    assert unsent.severity == "warning" and "1 draft(s) not submitted" in unsent.message
 
 
 def test_not_an_export(tmp_path: Path) -> None:

@@ -700,8 +700,13 @@ class _Importer:
                 continue
             candidates.append((j, annotation))
         if not candidates:
+            drafts = task.get("drafts")
+            unsent = f" ({len(drafts)} draft(s) not submitted: submit them in Label Studio)" if drafts else ""
             mapper.issue(
-                "labelstudio.no-annotation", mapper.path, "no annotation to import", severity="warning"
+                "labelstudio.no-annotation",
+                mapper.path,
+                f"no annotation to import{unsent}",
+                severity="warning",
             )
             return None
         if len(candidates) > 1:

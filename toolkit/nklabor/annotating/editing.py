@@ -4,6 +4,7 @@ layout kept: the canonical two-space form every nklabor file has)."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,6 @@ def add_evidence(
     """Find `quote` in the file's text and add it as evidence of the event `event_id`, or of its coercion
     `indicator` (made, with `status`, if the event has none yet); the file is replaced atomically."""
     schemas = schemas or load_schemas()
-    import copy
-
     before = read_annotation(path)
     after = copy.deepcopy(before)
     span = find_span(after["document"]["text"], quote, occurrence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,6 @@ from .form import (
     CHOICES,
     DATETIME,
     EVENT,
-    EVENT_ID,
     EVENT_LABELS,
     EVIDENCE_LABELS,
     FIRST,
@@ -248,26 +247,3 @@ def to_result(annotation: Mapping[str, Any], form: Form) -> list[dict[str, Any]]
             if payload is not None:
                 items.append(_item(control, payload, None))
     return items
-
-
-def iter_regions(result: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
-    """The span regions of a result (the items of the three span controls)."""
-    for item in result:
-        if (
-            item.get("from_name") in (EVENT_LABELS, INDICATOR_LABELS, EVIDENCE_LABELS)
-            and item.get("type") == "labels"
-        ):
-            yield item
-
-
-__all__ = [
-    "AT",
-    "EVENT_ID",
-    "INDICATOR",
-    "control_value",
-    "iter_regions",
-    "picked",
-    "task_data",
-    "to_result",
-    "to_tasks",
-]

@@ -10,24 +10,29 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
-import jsonschema
-import jsonschema.validators
-import jsonschema_rs
-import referencing
-import referencing.jsonschema
-import regress
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
 from .errors import SchemaError, ToolkitEnvironmentError
+
+if TYPE_CHECKING:
+    import referencing
+    import regress
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+# Validators are imported when they are first used, never at import (`nklabor --help` needs none); Python
+# `jsonschema`, `referencing` and `regress` (for `pattern`) only when a record fails and its errors are
+# listed, or the schema tree is walked: the common all-valid run is checked by jsonschema-rs alone, and
+# importing the three costs a sixth of a start-up.
 
 ROOT = "annotation"
 REGISTRY = "annotators"
 REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
+FORMAT_MODULES = ("rfc3339_validator", "rfc3986_validator")
+"""What makes `jsonschema` assert the `date-time` and `uri` formats (`date` needs nothing)."""
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
 RENAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "2.0": {
@@ -99,6 +104,9 @@ class SchemaSet:
 
     @cached_property
     def registry(self) -> referencing.Registry[Any]:
+        import referencing
+        import referencing.jsonschema
+
         # No `retrieve`: an unknown URI raises instead of being fetched.
         return referencing.Registry().with_resources(
             (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in self.resources.items()
@@ -192,6 +200,8 @@ class SchemaSet:
 
 @lru_cache(maxsize=256)
 def _ecma_regex(pattern: str) -> regress.Regex:
+    import regress
+
     return regress.Regex(pattern, flags="u")
 
 
@@ -200,15 +210,32 @@ def _ecma_pattern(
 ) -> Iterator[ValidationError]:
     """`pattern` with ECMA-262 semantics, as JSON Schema and the compiled validator define it: Python's `re`
     lets `$` match before a final newline, so `"abc\\n"` would pass `^[a-z]+$`."""
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+@lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    import jsonschema.validators
+    from jsonschema import Draft202012Validator
+
+    missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    if missing:
+        raise ToolkitEnvironmentError(
+            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and "
+            "rfc3986-validator"
+        )
+    return jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
 
 
 @lru_cache(maxsize=8)
 def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
+    import referencing
+    import referencing.jsonschema
+    from jsonschema import Draft202012Validator
+
     # jsonschema picks the validator class of a `$ref`'s target by its `$schema`, which would drop the ECMA
     # `pattern`; the copies it validates with have no `$schema` (every file is draft 2020-12, checked on
     # load).
@@ -216,7 +243,7 @@ def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in bare.items()
     )
-    validator: Draft202012Validator = _Validator(
+    validator: Draft202012Validator = _validator_class()(
         bare[schemas.uri(name)],
         registry=registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
@@ -226,6 +253,8 @@ def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
 
 @lru_cache(maxsize=8)
 def _fast_validator(schemas: SchemaSet, name: str) -> Any:
+    import jsonschema_rs
+
     registry = jsonschema_rs.Registry(list(schemas.resources.items()))
     return jsonschema_rs.Draft202012Validator(
         schemas.schema(name), registry=registry, validate_formats=True, offline=True
@@ -245,11 +274,13 @@ def _iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _check_formats() -> None:
-    missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    """The format checkers' modules are installed (cheap: nothing is imported). Whether `jsonschema` really
+    registered them is checked again when its validator is built (`_validator_class`)."""
+    missing = [name for name in FORMAT_MODULES if find_spec(name) is None]
     if missing:
         raise ToolkitEnvironmentError(
-            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and "
-            "rfc3986-validator"
+            f"format checks {sorted(REQUIRED_FORMATS - {'date'})} are unavailable ({', '.join(missing)} "
+            "missing): install rfc3339-validator and rfc3986-validator"
         )
 
 
@@ -294,13 +325,23 @@ def _read_schema(path: Path) -> dict[str, Any]:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from None
-    try:
-        Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        where = "/" + "/".join(str(p) for p in exc.path)
-        raise SchemaError(f"{path}: not a valid draft 2020-12 schema at {where}: {exc.message}") from None
     if not isinstance(schema, dict):
         raise SchemaError(f"{path}: a schema file must hold an object")
+    import jsonschema_rs
+
+    try:
+        valid = jsonschema_rs.meta.is_valid(schema)  # compiled: a hundredth of the Python check
+    except (jsonschema_rs.ReferencingError, ValueError):
+        valid = False
+    if not valid:  # only now pay for Python jsonschema: it says where and why
+        import jsonschema
+        from jsonschema import Draft202012Validator
+
+        try:
+            Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            where = "/" + "/".join(str(p) for p in exc.path)
+            raise SchemaError(f"{path}: not a valid draft 2020-12 schema at {where}: {exc.message}") from None
     return schema
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from . import agreement, annotate, codebook, config, evaluate, migrate, release, validate
+from . import agreement, annotate, codebook, config, evaluate, labelstudio, migrate, release, validate
 from .app import app, versions
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "codebook",
     "config",
     "evaluate",
+    "labelstudio",
     "main",
     "migrate",
     "release",

@@ -9,13 +9,14 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from ..report import Finding, short
 from ..schema import ROOT, SchemaSet
 from . import jsonpath
+
+if TYPE_CHECKING:  # jsonschema itself is imported only for a record that fails (see `nklabor.schema`)
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "object",
@@ -117,6 +118,8 @@ def explain(error: ValidationError) -> Iterator[Finding]:
     code = _CODES.get(keyword, "schema.invalid")
     explainer = _EXPLAINERS.get(keyword)
     if keyword in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         for inner in explain(best_match(error.context)):
             message = f"no alternative matches; closest: {inner.message}"
             yield Finding(inner.code, inner.path, message, inner.at_key)
@@ -126,7 +129,7 @@ def explain(error: ValidationError) -> Iterator[Finding]:
         yield Finding(code, path, f"fails the schema's {keyword!r} rule")
 
 
-Explainer = Callable[[ValidationError, str, str], Iterator[Finding]]
+Explainer = Callable[["ValidationError", str, str], Iterator[Finding]]
 
 
 def _schema(error: ValidationError) -> dict[str, Any]:

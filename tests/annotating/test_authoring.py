@@ -210,8 +210,22 @@ def test_new_has_no_default_annotator(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["annotator"] == "ann-02"
 
 
-def test_default_annotator_reads_the_environment_only() -> None:
-    from nklabor.annotating.authoring import default_annotator
-
-    assert default_annotator({}) is None
-    assert default_annotator({"NKLABOR_ANNOTATOR": " ann-04 "}) == "ann-04"
+def test_new_signs_with_the_configured_default_annotator_under_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "annotators.json").write_text((DATA / "annotators.json").read_text(encoding="utf-8"))
+    (tmp_path / "nklabor.toml").write_text('default_annotator = "ann-01"\n', encoding="utf-8")
+    (tmp_path / "article.txt").write_bytes(ARTICLE.encode("utf-8"))
+    monkeypatch.chdir(tmp_path)
+    args = ["new", "article.txt", "--id", "asiapress-2025-musan", "--outlet", "ASIAPRESS", "--url"]
+    args += ["https://www.asiapress.org/example/", "--published", "2025-02-20", "--out"]
+    configured = runner.invoke(app, [*args, "a.json"], env={"NKLABOR_ANNOTATOR": ""})
+    assert configured.exit_code == 0, configured.output
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["annotator"] == "ann-01"
+    overridden = runner.invoke(app, [*args, "b.json"], env={"NKLABOR_ANNOTATOR": "ann-02"})
+    assert overridden.exit_code == 0, overridden.output
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["annotator"] == "ann-02"
+    (tmp_path / "nklabor.toml").write_text('default_annotator = "x"\n', encoding="utf-8")
+    broken = runner.invoke(app, [*args, "c.json"], env={"NKLABOR_ANNOTATOR": ""})
+    assert broken.exit_code == 2 and "'x' must be a pseudonymous id" in broken.output
+    assert not (tmp_path / "c.json").exists()

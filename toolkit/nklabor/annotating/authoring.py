@@ -3,8 +3,6 @@ written), and the offsets of a quote."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +19,6 @@ from .quotes import NearMatch, near_matches, occurrences
 
 ANNOTATIONS = Path("annotations")
 """Where `nklabor new` writes by default."""
-ANNOTATOR_VARIABLE = "NKLABOR_ANNOTATOR"
-"""The environment variable naming who signs new work when no id is given."""
-
-
-def default_annotator(environ: Mapping[str, str] | None = None) -> str | None:
-    """The annotator id a command signs with when none is given: `$NKLABOR_ANNOTATOR`, or None (there is no
-    built-in default). The one place to look further, e.g. a project config's `default_annotator`."""
-    value = (os.environ if environ is None else environ).get(ANNOTATOR_VARIABLE, "").strip()
-    return value or None
 
 
 def read_article(path: Path) -> str:

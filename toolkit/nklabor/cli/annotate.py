@@ -10,7 +10,8 @@ import typer
 
 from ..annotating import authoring
 from ..annotation import dump, write_file
-from .app import EXIT_INVALID, RegistryOption, app, guarded
+from ..config import ENV_ANNOTATOR
+from .app import EXIT_INVALID, RegistryOption, app, guarded, project
 
 # The option behind each field `nklabor new` may find at fault.
 NEW_OPTIONS = {
@@ -34,19 +35,24 @@ NEW_OPTIONS = {
 AnnotatorOption = Annotated[
     str | None,
     typer.Option(
-        help=f"Your pseudonymous id, e.g. ann-03 (default: ${authoring.ANNOTATOR_VARIABLE}).",
+        help=f"Your pseudonymous id, e.g. ann-03 (default: ${ENV_ANNOTATOR}).",
         show_default=False,
     ),
 ]
 
 
 def resolve_annotator(given: str | None) -> str:
-    """The id to sign with: --annotator, else the default (see `authoring.default_annotator`); there is no
-    built-in one, so that nobody signs a colleague's id by forgetting a flag."""
-    found = given or authoring.default_annotator()
+    """The id to sign with: --annotator, else `$NKLABOR_ANNOTATOR`, else the project configuration's
+    `default_annotator`; there is no built-in one, so that nobody signs a colleague's id by forgetting a
+    flag."""
+    if given:
+        return given
+    with guarded():
+        found = project(None).default_annotator  # the environment over the file, as everywhere
     if not found:
         typer.echo(
-            f"error: --annotator: say who you are (--annotator ID, or set {authoring.ANNOTATOR_VARIABLE})",
+            f"error: --annotator: say who you are (--annotator ID, set {ENV_ANNOTATOR}, or "
+            "default_annotator in [tool.nklabor])",
             err=True,
         )
         raise typer.Exit(2)

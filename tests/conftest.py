@@ -59,9 +59,16 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     shutil.copytree(ROOT / "releases", root / "releases")
     versions = published(root / "releases")
     version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
-    return build_release(version, ROOT / "annotations", root / "releases")
+    return build_release(version, ROOT / "annotations", root / "releases", flavour="both")
 
 
 @pytest.fixture(scope="session")
 def shipped_release(shipped_build: BuildResult) -> Path:
-    return shipped_build.path
+    """The public flavour of the shipped build (what is shared)."""
+    return shipped_build.flavours["public"]
+
+
+@pytest.fixture(scope="session")
+def shipped_full(shipped_build: BuildResult) -> Path:
+    """The full flavour of the shipped build (with the texts)."""
+    return shipped_build.flavours["full"]

@@ -22,10 +22,10 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_text_json_and_exit_codes(shipped_release: Path, tmp_path: Path) -> None:
+def test_text_json_and_exit_codes(shipped_release: Path, shipped_full: Path, tmp_path: Path) -> None:
     split = data_files(shipped_release, "documents")[0][0]
     gold = tmp_path / "gold.jsonl"
-    write_gold_predictions(shipped_release, gold, split)
+    write_gold_predictions(shipped_full, gold, split)
     code, output = invoke(str(gold), "--release", str(shipped_release), "--split", split)
     assert code == 0, output
     assert output.startswith("Scored ")

@@ -16,6 +16,7 @@ from nklabor.annotation import text_sha256
 from nklabor.errors import InvalidInputError, UsageError
 from nklabor.evaluation import Evaluation, evaluate, write_gold_predictions
 from nklabor.release.layout import SPLITS, data_files
+from nklabor.release.rehydrate import rehydrate
 from nklabor.release.versions import published
 from tests.support import ROOT
 
@@ -41,9 +42,22 @@ def flat(result: Evaluation) -> dict[str, float | None]:
 
 
 def gold_predictions(release: Path, tmp_path: Path, split: str) -> Path:
+    """The gold of one split as predictions, written from the release's full flavour (a prediction carries
+    its text; the public flavour has none): the one built beside it, else one rehydrated from the shipped
+    annotations."""
     out = tmp_path / f"gold-{split}.jsonl"
-    assert write_gold_predictions(release, out, split) > 0
+    assert write_gold_predictions(full_flavour(release, tmp_path), out, split) > 0
     return out
+
+
+def full_flavour(release: Path, tmp_path: Path) -> Path:
+    beside = release.parent / "full" / release.name
+    if beside.is_dir():
+        return beside
+    target = tmp_path / "rehydrated" / release.name
+    if not target.is_dir():
+        rehydrate(release, ROOT / "annotations", tmp_path / "rehydrated")
+    return target
 
 
 def assert_perfect(result: Evaluation) -> None:
@@ -158,7 +172,7 @@ def test_missing_documents_are_scored_as_no_event_and_other_splits_ignored(
 ) -> None:
     split = splits_of(shipped_release)[0]
     everything = tmp_path / "all.jsonl"
-    write_gold_predictions(shipped_release, everything)
+    write_gold_predictions(full_flavour(shipped_release, tmp_path), everything)
     lines = everything.read_text(encoding="utf-8").splitlines()
     in_split = [
         json.loads(line)["document"]["id"]

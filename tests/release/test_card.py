@@ -172,9 +172,11 @@ def check_figure_citation_and_contact(release: Path) -> None:
     section = text[text.index("## Authors, contact and corrections") : text.index("## License")]
     for address in (metadata.REPOSITORY, metadata.ISSUES, metadata.PRIVATE_REPORTS):
         assert address in section
-    assert "Annotations: CC BY 4.0. Article texts and quotes remain the copyright of their publishers" in text
+    licence = text[text.index("## License") : text.index("## Changelog")]
+    assert "CC BY 4.0" in licence and "**Article texts are not included.**" in licence
+    assert "nklabor release rehydrate" in licence and metadata.PRIVATE_REPORTS in licence
     card = DatasetCard.load(release / "README.md")
-    assert card.data.license == "other" and card.data.pretty_name == metadata.TITLE
+    assert card.data.license == "cc-by-4.0" and card.data.pretty_name == metadata.TITLE
     assert mlc.Dataset(jsonld=release / "croissant.json").metadata.ctx.issues.errors == set()
 
 

@@ -41,13 +41,24 @@ def test_cli_list_text_and_json(shared_release: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["release", "list", "--releases", str(folder)])
     assert result.exit_code == 0, result.output
     header, row = result.output.splitlines()
-    assert header.split() == ["version", "date", "codebook", "size", "files", "documents", "events", "spans"]
+    assert header.split() == [
+        "version",
+        "flavour",
+        "date",
+        "codebook",
+        "size",
+        "files",
+        "documents",
+        "events",
+        "spans",
+    ]
     info = list_releases(folder)[0]
-    assert row.split()[:3] == ["v1.0.0", info.date, "2.0"]
+    assert row.split()[:4] == ["v1.0.0", "public", info.date, "2.0"]
     assert row.split()[-3:] == [str(info.total(c)) for c in ("documents", "events", "spans")]
-    assert row.split()[4] in ("KiB", "MiB")
+    assert row.split()[5] in ("KiB", "MiB")
     result = runner.invoke(app, ["release", "list", "--releases", str(folder), "--format", "json"])
     data = json.loads(result.output)
     assert data[0]["bytes"] == info.bytes and data[0]["rows"]["events"]["total"] == info.total("events")
+    assert data[0]["flavour"] == "public"
     result = runner.invoke(app, ["release", "list", "--releases", str(tmp_path / "none")])
     assert result.exit_code == 0 and "no published release" in result.output

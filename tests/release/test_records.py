@@ -14,12 +14,12 @@ from tests.support import ROOT
 
 
 def test_the_released_gold_validates_as_predictions_and_equals_the_annotations(
-    shipped_release: Path, tmp_path: Path
+    shipped_full: Path, tmp_path: Path
 ) -> None:
-    released = list(documents(shipped_release, "2.0"))
+    released = list(documents(shipped_full, "2.0"))
     path = tmp_path / "gold.jsonl"
     path.write_text("".join(json.dumps(d.annotation) + "\n" for d in released), encoding="utf-8")
-    report = Validation([path], shipped_release / "schema", predictions=True).run()
+    report = Validation([path], shipped_full / "schema", predictions=True).run()
     assert report.valid, [(i.line, i.path, i.code) for i in report.issues]
     annotations = [
         json.loads(p.read_text(encoding="utf-8"))
@@ -39,3 +39,21 @@ def test_the_released_gold_validates_as_predictions_and_equals_the_annotations(
     )
     figures = [result.events.f1, result.evidence.f1, *(f.micro.f1 for f in result.fields.values())]
     assert {f for f in figures if f is not None} == {1.0}
+
+
+def test_the_public_flavour_gives_the_same_events_without_texts_or_quotes(
+    shipped_release: Path, shipped_full: Path
+) -> None:
+    public = {d.id: d.annotation for d in documents(shipped_release, "2.0")}
+    full = {d.id: d.annotation for d in documents(shipped_full, "2.0")}
+    assert public.keys() == full.keys()
+    for doc, annotation in full.items():
+        assert "text" not in public[doc]["document"]
+        assert public[doc]["document"] == {k: v for k, v in annotation["document"].items() if k != "text"}
+        assert json.dumps(public[doc]["events"]).count('"quote"') == 0
+        stripped = json.loads(json.dumps(annotation["events"]), object_hook=lambda o: _without_quote(o))
+        assert public[doc]["events"] == stripped
+
+
+def _without_quote(node: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in node.items() if k != "quote"}

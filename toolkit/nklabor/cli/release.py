@@ -1,14 +1,16 @@
-"""`nklabor release build|verify|diff|list`."""
+"""`nklabor release build|rehydrate|verify|diff|list`."""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..report import REPORTERS
+from ..report.reporters import issue_lines
 from ..validation.discovery import shown
 from . import render
 from .app import (
@@ -27,6 +29,14 @@ from .app import (
 FormatOption = Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
+class FlavourChoice(StrEnum):
+    """Which flavours `release build` publishes."""
+
+    public = "public"
+    full = "full"
+    both = "both"
+
+
 @release_app.command()
 def build(
     version: Annotated[str, typer.Option("--version", help="Semantic version, e.g. 1.0.0.")],
@@ -43,6 +53,14 @@ def build(
     annotators: RegistryOption = None,
     max_record_bytes: MaxRecordOption = None,
     config: ConfigOption = None,
+    flavour: Annotated[
+        FlavourChoice,
+        typer.Option(
+            "--flavour",
+            help="public: no article texts or quotes, in releases/vX.Y.Z/ (shareable); full: with them, in "
+            "releases/full/vX.Y.Z/ (the team's only); both.",
+        ),
+    ] = FlavourChoice.public,
 ) -> None:
     """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
     from ..release.build import (
@@ -61,9 +79,47 @@ def build(
             schema_dir=schema_dir,
             registry=settings.registry,
             max_record_bytes=settings.max_record_bytes,
+            flavour=flavour.value,
         )
     typer.echo(REPORTERS["text"](result.report))
     typer.echo(render.build_text(result))
+
+
+@release_app.command()
+def rehydrate(
+    version: Annotated[str, typer.Argument(help="The public release, e.g. v2.0.0.")],
+    texts: Annotated[
+        Path,
+        typer.Option(
+            "--texts",
+            help="Folder with your copies of the articles: <document id>.txt files (UTF-8), or annotation "
+            "files.",
+        ),
+    ],
+    releases: ReleasesOption = Path("releases"),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder that receives vX.Y.Z/ (default: releases/full/)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Write nothing unless every document's text matches.")
+    ] = False,
+    format: FormatOption = ResultFormat.text,
+) -> None:
+    """Rebuild the full flavour (texts and quotes) of a public release from your own copies of the articles:
+    byte-identical to the team's when every text matches. A missing or different text is reported and its
+    document left out."""
+    from ..release.rehydrate import rehydrate as run
+    from ..release.versions import release_dir
+
+    with guarded(format.value):
+        result = run(release_dir(releases, version), texts, out, strict=strict)
+    if format is ResultFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in issue_lines(result.report):
+        typer.echo(line)
+    typer.echo(render.rehydrate_text(result))
 
 
 @release_app.command()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..release.layout import CONFIGS, MANIFEST, PSEUDONYMS, SPLITS
+from ..release.layout import CONFIGS, MANIFEST, SPLITS
 
 if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
     from ..agreement.measure import AgreementReport
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # types only: rendering never pays for importing what it rend
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
     from ..release.listing import ReleaseInfo
+    from ..release.rehydrate import RehydrateResult
     from ..release.verify import VerifyResult
 
 
@@ -265,15 +266,29 @@ def build_text(result: BuildResult) -> str:
         counts = result.rows[config]
         return f"{sum(counts.values())} {config} ({', '.join(f'{s} {counts[s]}' for s in SPLITS)})"
 
-    line = f"built {result.path}: " + "; ".join(per_split(c) for c in CONFIGS)
+    built = " and ".join(
+        f"{path} ({flavour})" for flavour, path in sorted(result.flavours.items(), reverse=True)
+    )
+    line = f"built {built}: " + "; ".join(per_split(c) for c in CONFIGS)
     if result.withheld:
         line += f"\nwithheld until adjudicated: {', '.join(w.document_id for w in result.withheld)}"
     if result.new_pseudonyms:
         line += (
             f"\n{result.new_pseudonyms} annotator(s) got a stable pseudonym: commit "
-            f"{result.path.parent / PSEUDONYMS} with the release (never publish it)"
+            f"{result.pseudonym_file} with the release (never publish it)"
         )
     return line
+
+
+def rehydrate_text(result: RehydrateResult) -> str:
+    """Where the full flavour was written and how complete it is."""
+    total = result.documents + len(result.left_out)
+    if not result.left_out:
+        return f"rehydrated {result.path}: {result.documents} of {total} document(s), every text matched"
+    return (
+        f"rehydrated {result.path}: {result.documents} of {total} document(s); left out (no matching text): "
+        f"{', '.join(result.left_out)}"
+    )
 
 
 def verify_text(result: VerifyResult) -> tuple[list[str], str]:
@@ -358,10 +373,11 @@ def list_text(found: Sequence[ReleaseInfo], folder: Path) -> str:
     """One row per published release."""
     if not found:
         return f"{folder}: no published release"
-    header = ["version", "date", "codebook", "size", "files", *CONFIGS]
+    header = ["version", "flavour", "date", "codebook", "size", "files", *CONFIGS]
     rows = [
         [
             r.version,
+            r.flavour if r.flavour != "legacy" else "legacy (internal: has texts)",
             r.date or "?",
             r.codebook or "?",
             size_text(r.bytes),
@@ -371,7 +387,7 @@ def list_text(found: Sequence[ReleaseInfo], folder: Path) -> str:
         for r in found
     ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    right = {3, 4, 5, 6, 7}
+    right = {4, 5, 6, 7, 8}
     lines = [
         "  ".join(
             cell.rjust(w) if i in right else cell.ljust(w)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..annotation import write_file
 from ..errors import UsageError
+from ..release.flavours import Flavour, flavour_of
 from ..release.layout import SCHEMA, SPLITS
 from ..release.records import documents
 from ..schema import load_schemas
@@ -19,6 +20,11 @@ def write_gold_predictions(release: Path | str, out: Path | str, split: str | No
     folder = Path(release)
     if split is not None and split not in SPLITS:
         raise UsageError(f"{split!r} is not a split: {', '.join(SPLITS)}")
+    if flavour_of(folder) == Flavour.public.value:
+        raise UsageError(
+            f"{folder}: a public flavour has no texts, and a prediction carries its text: use the full "
+            "flavour (rehydrated from your copies of the articles)"
+        )
     version = load_schemas(folder / SCHEMA).version
     lines = [
         json.dumps(doc.annotation, ensure_ascii=False)

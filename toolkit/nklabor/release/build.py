@@ -1,15 +1,17 @@
-"""`build_release`: validated annotations -> `releases/vX.Y.Z/`, atomically, or nothing at all.
+"""`build_release`: validated annotations -> `releases/vX.Y.Z/` (public flavour) and/or
+`releases/full/vX.Y.Z/` (full flavour), atomically, or nothing at all.
 
-The build holds a per-version lock (`releases/.vX.Y.Z.lock`), refuses a version that exists, validates the
-input, writes everything into a hidden folder beside the target (`releases/.vX.Y.Z.tmp-*`), scans it for
-leaks, and publishes it with one `rename`. A build that fails or is killed leaves no `vX.Y.Z`; its hidden
-folder is removed by the next build of that version."""
+The build holds a per-version lock (`releases/.vX.Y.Z.lock`), refuses a version that exists in either
+flavour, validates the input, writes the public flavour into a hidden folder beside the target
+(`releases/.vX.Y.Z.tmp-*`), scans it for leaks (sensitive values, raw ids, and any sentence of an article),
+makes the full flavour from it and the texts as a rehydration would (`rehydrate.hydrate`), and publishes
+each with one `rename`. A build that fails or is killed leaves no `vX.Y.Z`; its hidden folders are removed
+by the next build of that version."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from .. import codebook
@@ -26,15 +27,24 @@ from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, ceiling, checksums, croissant, figure, labels, layout, leak, metadata, pseudonyms
-from .descriptions import field_descriptions
+from . import card, ceiling, checksums, fingerprints, labels, layout, leak, pseudonyms, publish
+from .describing import describe, snapshot_files
 from .diff import diff_releases
-from .errors import ReleaseConflictError, ReleaseExistsError
+from .errors import ReleaseConflictError
+from .flavours import Flavour, location
 from .gold import Gold, Withheld, annotators_in_order, readings, select_gold
+from .rehydrate import build_record, hydrate
 from .splits import assign_splits, release_splits
-from .stats import compute as compute_stats
 from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter, rows
 from .versions import Version, parse_version, published
+
+FLAVOURS = {
+    "public": (Flavour.public,),
+    "full": (Flavour.full,),
+    "both": (Flavour.public, Flavour.full),
+}
+"""What `flavour=` of `build_release` publishes."""
+_write = publish.write_text
 
 PAUSE_ENV = "NKLABOR_RELEASE_TEST_PAUSE"  # testing hook: see `_pause_for_tests`
 PAUSE_LIMIT = 60.0
@@ -48,6 +58,7 @@ class BuildResult:
 
     version: Version
     path: Path
+    """The published folder: the public flavour's, or the full one's when only it was built."""
     report: Report
     rows: dict[str, dict[str, int]]
     withheld: list[Withheld] = field(default_factory=list)
@@ -56,6 +67,13 @@ class BuildResult:
     """Raw id -> pseudonym of the annotators this release publishes (never printed: raw ids stay private)."""
     new_pseudonyms: int = 0
     """How many annotators got a pseudonym for the first time (the mapping beside the releases changed)."""
+    flavours: dict[str, Path] = field(default_factory=dict)
+    """Flavour -> the folder it was published in."""
+    pseudonym_file: Path | None = None
+    """The pseudonym mapping beside the releases (commit it with a release; never publish it)."""
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    """The gold documents' texts (what the full flavour puts back)."""
+    needles: leak.Needles = field(default_factory=leak.Needles, repr=False)
 
 
 def check_sensitivity(schemas: SchemaSet) -> None:
@@ -87,52 +105,6 @@ def _pause_for_tests() -> None:
     deadline = time.monotonic() + PAUSE_LIMIT
     while Path(marker).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-
-
-def _publishable_modes(root: Path) -> None:
-    """Folders 0755 and files 0644, as git checks them out (`mkdtemp` made the staging folder 0700)."""
-    os.chmod(root, 0o755)
-    for folder, dirs, files in os.walk(root):
-        for name in dirs:
-            os.chmod(os.path.join(folder, name), 0o755)
-        for name in files:
-            os.chmod(os.path.join(folder, name), 0o644)
-
-
-def _fsync_tree(root: Path) -> None:
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(folder))
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
-def _sizes(root: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:
-    out = {}
-    for rel in files:
-        meta = pq.ParquetFile(root / rel).metadata
-        out[rel] = (
-            (root / rel).stat().st_size,
-            sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)),
-        )
-    return out
 
 
 @dataclass
@@ -183,47 +155,20 @@ def _write_tables(
     return writer.close()
 
 
-def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Path | str | None) -> list[str]:
-    """Copy the schema files and render the codebook from them; returns these public copies."""
+def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Path | str | None) -> None:
+    """Copy the schema files and render the codebook from them."""
     (staging / layout.SCHEMA).mkdir()
     for source in sorted(schemas.files.values()):
         shutil.copyfile(source, staging / layout.schema_file(source.name))
     _write(staging / layout.CODEBOOK, codebook.render(schema_dir))  # from the files the snapshot copies
-    return [layout.schema_file(p.name) for p in sorted(schemas.files.values())] + [layout.CODEBOOK]
 
 
-def _write_croissant(
-    staging: Path,
-    version: Version,
-    found: _Input,
-    card_input: card.CardInput,
-    columns: Columns,
-    described: list[str],
-) -> None:
-    files = {rel: (checksums.sha256_file(staging / rel), (staging / rel).stat().st_size) for rel in described}
-    _write(
-        staging / layout.CROISSANT,
-        croissant.render(
-            meta=metadata.dataset(str(version), found.latest.date(), card_input.languages),
-            rai=metadata.rai(found.withheld_values, card_input.pseudonyms_since),
-            configs=columns.configs,
-            files=files,
-            label_descriptions=labels.definitions(columns.schemas),
-            config_descriptions=metadata.CONFIG_DESCRIPTIONS,
-            field_descriptions=field_descriptions(columns.schemas, columns.configs),
-        ),
-    )
-
-
-def _seal(staging: Path, needles: leak.Needles, public_copies: list[str]) -> None:
-    """The checksum manifest, then the leak scan over every written byte."""
-    _write(staging / layout.MANIFEST, checksums.render(staging, checksums.release_files(staging)))
-    leak.check(
-        staging,
-        [*checksums.release_files(staging), layout.MANIFEST],
-        needles,
-        ids_exempt=public_copies,
-    )
+def _seal(staging: Path, needles: leak.Needles, texts: dict[str, str], titles: list[str]) -> None:
+    """The leak scan over every written byte, the manifest included: sensitive values and raw ids, and
+    (a public flavour) any run of words of an article."""
+    files = [*checksums.release_files(staging), layout.MANIFEST]
+    articles = leak.scan_articles(staging, files, texts.items(), exempt=titles)
+    leak.check(staging, files, needles, ids_exempt=snapshot_files(staging), articles=articles)
 
 
 def _stage(
@@ -236,9 +181,9 @@ def _stage(
     max_record_bytes: int,
     mapping_lock: FileLock,
 ) -> BuildResult:
-    """Write the whole release into `staging`; raise on any problem (the caller removes `staging`). The
-    pseudonym mapping is locked once the input is known to be valid, and stays locked (the caller releases
-    it) until the release is published."""
+    """Write the whole public flavour into `staging`; raise on any problem (the caller removes `staging`).
+    The pseudonym mapping is locked once the input is known to be valid, and stays locked (the caller
+    releases it) until the release is published."""
     validation = Validation(sources, schema_dir, registry, max_record_bytes=max_record_bytes)
     schemas = validation.schemas
     check_sensitivity(schemas)
@@ -254,7 +199,7 @@ def _stage(
         ((d.id, d.annotation["document"].get("story_group")) for d in gold.documents),
         previous_splits,
     )
-    columns = Columns(schemas)
+    columns = Columns(schemas, Flavour.public)
     try:
         mapping_lock.acquire()
     except Timeout:
@@ -264,11 +209,11 @@ def _stage(
         ) from None
     mapping = pseudonyms.load(out / layout.PSEUDONYMS)
     mapping.assign(annotators_in_order(gold.documents), version)
-    data_files = _write_tables(staging, gold, split_of, columns, mapping.names)
-    public_copies = _write_schema_and_codebook(staging, schemas, schema_dir)
+    _write_tables(staging, gold, split_of, columns, mapping.names)
+    texts = {d.id: d.annotation["document"]["text"] for d in gold.documents}
+    fingerprints.write(staging / layout.FINGERPRINTS, texts.items())
+    _write_schema_and_codebook(staging, schemas, schema_dir)
     _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
-    stats = compute_stats(staging)
-    (staging / layout.FIGURE).write_bytes(figure.render(stats))
     human = ceiling.compute(independent, split_of, schemas)
     _write(staging / layout.AGREEMENT, ceiling.render(human))
     previous = earlier[-1] if earlier else None
@@ -278,32 +223,25 @@ def _stage(
         input_annotations=found.report.records,
         withheld_values=found.withheld_values,
         withheld=gold.withheld,
-        languages=sorted(stats.documents.get("language", {})) or ["en"],
+        languages=sorted({d.annotation["document"]["language"] for d in gold.documents}) or ["en"],
         previous=previous.name if previous else None,
-        changes=diff_releases(out / previous.name, staging) if previous else None,
+        changes=card.changelog(diff_releases(out / previous.name, staging)) if previous else None,
         agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1},
         pseudonyms_since=str(mapping.since) if mapping.since else None,
         legacy_pseudonyms=pseudonyms.published_before(mapping.since, earlier),
         human=human,
     )
-    _write(
-        staging / layout.CARD,
-        card.render(card_input, stats, columns.configs, _sizes(staging, data_files)),
-    )
-    _write_croissant(
-        staging,
-        version,
-        found,
-        card_input,
-        columns,
-        [*data_files, layout.CARD, layout.LABELS, layout.FIGURE, layout.AGREEMENT, *public_copies],
-    )
-    _seal(staging, found.needles, public_copies)
+    _write(staging / layout.BUILD, build_record(card_input))
+    rows_written = describe(staging, card_input, Flavour.public)
+    titles = [t for d in gold.documents if (t := d.annotation["document"]["title"].get("text"))]
+    _seal(staging, found.needles, texts, titles)
     published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}
     result = BuildResult(
-        version, out / version.name, found.report, stats.rows, gold.withheld, previous, published_names
+        version, out / version.name, found.report, rows_written, gold.withheld, previous, published_names
     )
     result.new_pseudonyms = len(mapping.added)
+    result.texts, result.needles = texts, found.needles
+    result.pseudonym_file = out / layout.PSEUDONYMS
     # Recorded before the release is published: no release holds a pseudonym the mapping lacks.
     path = out / layout.PSEUDONYMS
     if mapping.added or not path.is_file() or pseudonyms.load(path).since != mapping.since:
@@ -311,11 +249,41 @@ def _stage(
     return result
 
 
-def _remove_stale(out: Path, version: Version) -> None:
-    """Hidden staging folders of earlier, dead builds of this version (only called under its lock)."""
-    for stale in out.glob(f".{version.name}.tmp-*"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
+def _stage_full(public: Path, out: Path, version: Version, result: BuildResult) -> Path:
+    """The full flavour made from the staged public one and the gold texts, scanned for sensitive values and
+    raw ids (the texts are the only thing it adds)."""
+    staging = publish.stage(out / layout.FULL, version.name)
+    try:
+        hydrate(public, result.texts, staging, [])
+        files = [*checksums.release_files(staging), layout.MANIFEST]
+        leak.check(staging, files, result.needles, ids_exempt=snapshot_files(staging))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _publish(
+    staging: Path,
+    full: Path | None,
+    targets: dict[Flavour, Path],
+    wanted: tuple[Flavour, ...],
+    result: BuildResult,
+) -> None:
+    """Publish the full flavour, then the public one (removing the full one again if that fails: both or
+    neither); a public flavour that was only a step towards the full one is removed."""
+    if full is not None:
+        publish.publish(full, targets[Flavour.full])
+        result.flavours[Flavour.full.value] = targets[Flavour.full]
+    if Flavour.public not in wanted:
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    try:
+        publish.publish(staging, targets[Flavour.public])
+    except BaseException:
+        shutil.rmtree(targets[Flavour.full], ignore_errors=True)
+        raise
+    result.flavours[Flavour.public.value] = targets[Flavour.public]
 
 
 def build_release(
@@ -326,19 +294,24 @@ def build_release(
     schema_dir: Path | str | None = None,
     registry: Path | str | None = None,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    flavour: str = "public",
 ) -> BuildResult:
-    """Build and publish `out/v<version>/` from the annotations in `source` (files or folders).
+    """Build and publish `out/v<version>/` from the annotations in `source` (files or folders): the
+    `public` flavour (no article texts; the default), the `full` one in `out/full/v<version>/`, or `both`.
 
-    Raises `UsageError` for a bad version (exit 2), `ReleaseExistsError` if it is published (exit 2),
-    `ReleaseConflictError` if another build of it is running (exit 2), `InvalidInputError` with the
-    validator's report if the input does not validate (exit 1), and `LeakError` if the leak scan finds a
-    sensitive value (exit 1)."""
+    Raises `UsageError` for a bad version or flavour (exit 2), `ReleaseExistsError` if either flavour of the
+    version is published (exit 2), `ReleaseConflictError` if another build of it is running (exit 2),
+    `InvalidInputError` with the validator's report if the input does not validate (exit 1), and
+    `LeakError` if the leak scan finds a sensitive value or an article's sentence (exit 1)."""
     parsed = parse_version(version)
+    if flavour not in FLAVOURS:
+        raise UsageError(f"{flavour!r} is not a flavour: {', '.join(FLAVOURS)}")
+    wanted = FLAVOURS[flavour]
     sources = [Path(source)] if isinstance(source, str | Path) else [Path(s) for s in source]
     out = Path(out)
-    target = out / parsed.name
-    if target.exists() or target.is_symlink():
-        raise ReleaseExistsError(f"{target}: already published; releases are never overwritten")
+    targets = {f: location(out, parsed.name, f) for f in Flavour}
+    for target in targets.values():
+        publish.refuse_existing(target)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder")
     out.mkdir(parents=True, exist_ok=True)
@@ -351,24 +324,25 @@ def build_release(
         ) from None
     mapping_lock = FileLock(str(out / layout.PSEUDONYMS_LOCK), timeout=PSEUDONYM_WAIT)
     try:
-        if target.exists() or target.is_symlink():
-            raise ReleaseExistsError(f"{target}: already published; releases are never overwritten")
-        _remove_stale(out, parsed)
-        staging = Path(tempfile.mkdtemp(prefix=f".{parsed.name}.tmp-", dir=out))
+        for target in targets.values():
+            publish.refuse_existing(target)
+        staging = publish.stage(out, parsed.name)
+        full: Path | None = None
         try:
             result = _stage(
                 staging, parsed, sources, out, schema_dir, registry, max_record_bytes, mapping_lock
             )
+            if Flavour.full in wanted:
+                full = _stage_full(staging, out, parsed, result)
             _pause_for_tests()
-            _publishable_modes(staging)
-            _fsync_tree(staging)
-            if target.exists() or target.is_symlink():
-                raise ReleaseExistsError(f"{target}: appeared during the build; not overwritten")
-            os.rename(staging, target)
+            _publish(staging, full, targets, wanted, result)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
+            if full is not None:
+                shutil.rmtree(full, ignore_errors=True)
             raise
-        _fsync_dir(out)
+        result.path = result.flavours.get(Flavour.public.value) or result.flavours[Flavour.full.value]
+        result.texts = {}
         return result
     finally:
         if mapping_lock.is_locked:

@@ -16,17 +16,19 @@ import yaml
 
 from .diff import ReleaseDiff
 from .features import Struct, hf_yaml
+from .flavours import Flavour
 from .gold import Withheld
-from .layout import AGREEMENT, CONFIGS, FIGURE, LABELS, SPLITS, data_file
+from .layout import AGREEMENT, BUILD, CONFIGS, FIGURE, FINGERPRINTS, FULL, LABELS, SPLITS, data_file
 from .metadata import (
     AUTHOR,
-    CONFIG_DESCRIPTIONS,
     ISSUES,
-    LICENSE,
     PRIVATE_REPORTS,
     REPOSITORY,
     TITLE,
     bibtex,
+    config_descriptions,
+    flavour_statement,
+    license_fields,
 )
 from .stats import Stats
 
@@ -59,7 +61,8 @@ SHOWN_LABELS = (
 
 @dataclass(frozen=True)
 class CardInput:
-    """Everything the card says that the Parquet files do not hold."""
+    """Everything the card says that the Parquet files do not hold. The same for both flavours of a release,
+    and kept in it (`build.json`), so that a rehydrated full flavour gets the team's card."""
 
     version: str
     date: date
@@ -68,7 +71,8 @@ class CardInput:
     withheld: list[Withheld]
     languages: list[str]
     previous: str | None
-    changes: ReleaseDiff | None = None
+    changes: list[str] | None = None
+    """The changelog entries against `previous` (`changelog`), None for a first release."""
     pseudonyms_since: str | None = None
     """The first version whose pseudonyms are stable across releases."""
     legacy_pseudonyms: list[str] = field(default_factory=list)
@@ -78,6 +82,47 @@ class CardInput:
     # document id -> (annotators, observed agreement before adjudication) for documents with several
     # annotators
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept in `build.json`."""
+        return {
+            "version": self.version,
+            "date": self.date.isoformat(),
+            "input_annotations": self.input_annotations,
+            "withheld_values": self.withheld_values,
+            "withheld": [
+                {"document_id": w.document_id, "annotators": w.annotators, "reason": w.reason}
+                for w in self.withheld
+            ],
+            "languages": self.languages,
+            "previous": self.previous,
+            "changes": self.changes,
+            "pseudonyms_since": self.pseudonyms_since,
+            "legacy_pseudonyms": self.legacy_pseudonyms,
+            "human": self.human,
+            "agreement": {doc: [n, a] for doc, (n, a) in self.agreement.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CardInput:
+        """The inverse of `to_dict` (`KeyError`, `TypeError` or `ValueError` on another shape)."""
+        return cls(
+            version=str(data["version"]),
+            date=date.fromisoformat(data["date"]),
+            input_annotations=int(data["input_annotations"]),
+            withheld_values=int(data["withheld_values"]),
+            withheld=[
+                Withheld(str(w["document_id"]), int(w["annotators"]), str(w["reason"]))
+                for w in data["withheld"]
+            ],
+            languages=[str(x) for x in data["languages"]],
+            previous=data["previous"],
+            changes=None if data["changes"] is None else [str(x) for x in data["changes"]],
+            pseudonyms_since=data["pseudonyms_since"],
+            legacy_pseudonyms=[str(x) for x in data["legacy_pseudonyms"]],
+            human=dict(data["human"]),
+            agreement={str(doc): (int(n), a) for doc, (n, a) in data["agreement"].items()},
+        )
 
 
 def size_category(n: int) -> str:
@@ -93,7 +138,11 @@ def size_category(n: int) -> str:
 
 
 def front_matter(
-    card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dict[str, tuple[int, int]]
+    card: CardInput,
+    stats: Stats,
+    configs: dict[str, Struct],
+    sizes: dict[str, tuple[int, int]],
+    flavour: Flavour = Flavour.full,
 ) -> dict[str, Any]:
     """The YAML metadata. `sizes` maps a data file to (bytes on disk, uncompressed bytes)."""
     infos: list[dict[str, Any]] = []
@@ -128,7 +177,7 @@ def front_matter(
         )
     return {
         "pretty_name": TITLE,
-        **LICENSE,
+        **license_fields(flavour),
         "language": card.languages,
         "multilinguality": "monolingual" if len(card.languages) <= 1 else "multilingual",
         "annotations_creators": ["expert-generated"],
@@ -318,12 +367,23 @@ def changelog(diff: ReleaseDiff) -> list[str]:
     """The changelog entries of a release: every kind of change `nklabor release diff` finds, one line
     each."""
     lines = [
+        *_flavour_changelog(diff),
         *_schema_changelog(diff),
         *_column_changelog(diff),
         *_document_changelog(diff),
         *_event_changelog(diff),
     ]
-    return lines if not diff.empty else ["No change to documents or events."]
+    return lines if lines or not diff.empty else ["No change to documents or events."]
+
+
+def _flavour_changelog(diff: ReleaseDiff) -> list[str]:
+    if diff.flavours[0] != "legacy":
+        return []
+    return [
+        "Published in two flavours from this version on: `public` (no article texts or quotes: offsets, "
+        "`quote_sha256`, `text_sha256` and `text_length` instead; shareable) and `full` (with them; the "
+        f"team's only). {diff.old} carried the texts and is internal."
+    ]
 
 
 HUMAN_SHOWN = (
@@ -375,11 +435,17 @@ def _render_template(**context: Any) -> str:
 
 
 def render(
-    card: CardInput, stats: Stats, configs: dict[str, Struct], sizes: dict[str, tuple[int, int]]
+    card: CardInput,
+    stats: Stats,
+    configs: dict[str, Struct],
+    sizes: dict[str, tuple[int, int]],
+    flavour: Flavour = Flavour.full,
+    left_out: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The full README.md text: the figures are computed here, the prose is in `templates/card.md.j2`."""
+    """The full README.md text: the figures are computed here, the prose is in `templates/card.md.j2`.
+    `left_out` lists the documents a rehydration could not restore, with why (None for a built release)."""
     meta = yaml.safe_dump(
-        front_matter(card, stats, configs, sizes), sort_keys=False, allow_unicode=True, width=1000
+        front_matter(card, stats, configs, sizes, flavour), sort_keys=False, allow_unicode=True, width=1000
     )
     period = (
         f"{stats.published[0].isoformat()} to {stats.published[1].isoformat()}"
@@ -401,8 +467,15 @@ def render(
         [f"`{i}`", f"`{s}`", *row[1:]]
         for (i, s), row in zip(indicators, _per_split(stats.indicators, indicators), strict=True)
     ]
+    rows_are = config_descriptions(flavour)
     return _render_template(
         meta=meta.rstrip("\n"),
+        flavour=flavour.value,
+        flavour_statement=flavour_statement(flavour),
+        full_folder=FULL,
+        build_file=BUILD,
+        fingerprints_file=FINGERPRINTS,
+        left_out=left_out,
         title=TITLE,
         author=AUTHOR,
         repository=REPOSITORY,
@@ -423,7 +496,7 @@ def render(
         config_table=_lines(
             _table(
                 ["config", "row", *SPLITS],
-                [[f"`{c}`", CONFIG_DESCRIPTIONS[c], *(stats.rows[c][s] for s in SPLITS)] for c in CONFIGS],
+                [[f"`{c}`", rows_are[c], *(stats.rows[c][s] for s in SPLITS)] for c in CONFIGS],
             )
         ),
         empty_note=_empty_note(stats),
@@ -460,7 +533,7 @@ def render(
         input_annotations=card.input_annotations,
         withheld_values=card.withheld_values,
         previous=card.previous,
-        changes=[*(changelog(card.changes) if card.changes is not None else []), *_pseudonym_change(card)],
+        changes=[*(card.changes or []), *_pseudonym_change(card)],
         pseudonyms_since=card.pseudonyms_since,
         legacy_pseudonyms=", ".join(card.legacy_pseudonyms),
     )

@@ -37,6 +37,9 @@ RELEASE_ONLY = {
     "assessment_penalty": "The stated or hedged penalty indicators behind forced_labour_assessment.",
     "published_earliest": "The first day the publication date allows (YYYY-MM gives its first day).",
     "published_latest": "The last day the publication date allows (YYYY-MM gives its last day).",
+    "text_length": "Length of the document's text in Unicode code points (the range of every span offset).",
+    "quote_sha256": "SHA-256 (hex, of the UTF-8 bytes) of the span's quote, `text[start:end]`: checks a "
+    "rehydrated text span by span. The public flavour carries it instead of the quote.",
 }
 # Flattened columns: `<prefix>_<field>` comes from `<object>.<field>` of the event.
 FLATTENED = {"place": "place", "time": "time", "sanctions": "sanctions", "casualties": "casualties"}

@@ -40,6 +40,7 @@ from .features import (
     fields,
     type_name,
 )
+from .flavours import flavour_of
 from .layout import CONFIGS, SCHEMA, SPLITS, data_file
 from .stats import Stats, compute
 from .tables import RENAMED_COLUMNS
@@ -53,6 +54,26 @@ DOCUMENT_NOT_COMPARED = frozenset(
 """Document columns compared elsewhere (text by its hash, the gold source) or not at all (pseudonyms, the
 nested events, compared as `events` rows; agreement, which follows from the gold)."""
 ADJUDICATOR = "adjudicator"
+TEXT_FIELDS = frozenset({"text", "text_length", "quote", "quote_sha256"})
+"""Fields that carry or stand for the article texts: which of them a release has depends on its flavour (and
+on whether it predates flavours), so they are not compared; a changed text shows as a changed `text_sha256`,
+a moved span as changed offsets."""
+
+
+def _without_text(feature: Feature) -> Feature:
+    if isinstance(feature, List):
+        return List(_without_text(feature.feature))
+    if isinstance(feature, dict):
+        return {k: _without_text(v) for k, v in feature.items() if k not in TEXT_FIELDS}
+    return feature
+
+
+def _strip_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_text(v) for k, v in value.items() if k not in TEXT_FIELDS}
+    if isinstance(value, list):
+        return [_strip_text(v) for v in value]
+    return value
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -339,7 +360,9 @@ def _config_features(release: Path) -> dict[str, Struct]:
         for split in SPLITS:
             path = release / data_file(config, split)
             if path.is_file():
-                out[config] = features_of(pq.read_schema(path))
+                features = _without_text(features_of(pq.read_schema(path)))
+                assert isinstance(features, dict)
+                out[config] = features
                 break
     return out
 
@@ -391,7 +414,11 @@ def _rows(release: Path, config: str, key: Iterable[str]) -> tuple[dict[Any, dic
         features = features_of(table.schema)
         for row in table.to_pylist():
             k = tuple(row[c] for c in keys) if len(keys) > 1 else row[keys[0]]
-            rows[k] = {name: decode(value, features[name]) for name, value in row.items()}
+            rows[k] = {
+                name: _strip_text(decode(value, features[name]))
+                for name, value in row.items()
+                if name not in TEXT_FIELDS
+            }
             splits[k] = split
     return rows, splits
 
@@ -430,6 +457,8 @@ class ReleaseDiff:
     old: str
     new: str
     schema: SchemaChanges = field(default_factory=lambda: SchemaChanges(None, None))
+    flavours: tuple[str, str] = ("public", "public")
+    """The flavour of each release (`flavours.flavour_of`): the text columns are compared in neither."""
     configs_added: list[str] = field(default_factory=list)
     configs_removed: list[str] = field(default_factory=list)
     columns: dict[str, ColumnChanges] = field(default_factory=dict)
@@ -478,6 +507,8 @@ class ReleaseDiff:
         parts: list[tuple[int, str]] = []
         if self.schema.old_version != self.schema.new_version:
             parts.append((1, f"codebook {self.schema.old_version} -> {self.schema.new_version}"))
+        if self.flavours[0] != self.flavours[1]:
+            parts.append((1, f"flavour {self.flavours[0]} -> {self.flavours[1]}"))
         columns = sum(c.size for c in self.columns.values())
         parts += [
             (columns, "column change(s)"),
@@ -493,7 +524,7 @@ class ReleaseDiff:
             (len(self.relabelled), "event(s) relabelled"),
             (len(self.edited), "event(s) with other edits"),
         ]
-        out = [what if what.startswith("codebook") else f"{n} {what}" for n, what in parts if n]
+        out = [what if what.startswith(("codebook", "flavour")) else f"{n} {what}" for n, what in parts if n]
         return out or ["no change to documents or events"]
 
     def to_dict(self) -> dict[str, Any]:
@@ -501,6 +532,7 @@ class ReleaseDiff:
         return {
             "old": self.old,
             "new": self.new,
+            "flavours": {"old": self.flavours[0], "new": self.flavours[1]},
             "schema": self.schema.to_dict(),
             "configs": {"added": self.configs_added, "removed": self.configs_removed},
             "columns": {config: c.to_dict() for config, c in self.columns.items()},
@@ -613,6 +645,7 @@ def _diff_events(
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     """Compare two release folders (of the same or of different codebook versions)."""
     result = ReleaseDiff(old.name, new.name)
+    result.flavours = (flavour_of(old), flavour_of(new))
     result.schema = schema_changes(_release_schemas(old), _release_schemas(new))
     versions = (result.schema.old_version, result.schema.new_version)
     old_configs, new_configs = _config_features(old), _config_features(new)

@@ -5,11 +5,17 @@ releases/vX.Y.Z/
   labels.json                                 class names and definitions of every label column
   label_distribution.svg                      the card's figure: events per class and split
   agreement.json                              human agreement per split (the scorer's ceiling)
+  build.json                                  what the card says that the data does not (shared by flavours)
+  fingerprints.parquet                        per document: 64-bit fingerprints of its text's 64-character
+                                              blocks, so a rehydration can say where a user's copy differs
   croissant.json                              Croissant 1.1 + RAI
   codebook.md                                 rendered from schema/
   schema/<unit>.schema.json                   the schema the build used
   data/<config>/<split>-00000-of-00001.parquet
   checksums.sha256                            SHA-256 of every other file
+
+That is the public flavour (no article text, no quote). The full flavour, for the team, has the same files
+with `text` and `quote` columns, in `releases/full/vX.Y.Z/` (ignored by git; see `flavours`).
 
 Beside the releases, never inside one:
 
@@ -32,6 +38,10 @@ CROISSANT = "croissant.json"
 LABELS = "labels.json"
 FIGURE = "label_distribution.svg"
 AGREEMENT = "agreement.json"
+BUILD = "build.json"
+FINGERPRINTS = "fingerprints.parquet"
+FULL = "full"
+"""The folder, inside the releases folder, that holds full flavours."""
 MANIFEST = "checksums.sha256"
 PSEUDONYMS = ".pseudonyms.json"
 """The pseudonym mapping, in the folder that holds the releases."""

@@ -4,7 +4,13 @@ Needles come from every input annotation (published or not): the values at `with
 and line by line, and the raw annotator ids at `pseudonymize` paths (plus every id of the registries). Text
 files are scanned as bytes; Parquet files both as raw bytes (footer, schema metadata) and as decoded values,
 since data pages are compressed. The schema snapshot and the codebook rendered from it are byte copies of
-public files whose examples use real-looking ids, so there only withheld values are looked for."""
+public files whose examples use real-looking ids, so there only withheld values are looked for.
+
+A public flavour is also scanned for the articles themselves (`scan_articles`): no run of `SHINGLE` words of
+any article text may appear in any written string. Short runs are allowed on purpose: a label may name a
+place or an office in the article's own words ("Economic Affairs Department of the Workers' Party's Central
+Committee" is 11 words), but a sentence, or a quote, is longer. The titles are published by design, so a run
+that is part of a title (an article often opens with its headline) is not a leak."""
 
 from __future__ import annotations
 
@@ -24,6 +30,10 @@ MIN_NOTE_LINE = 24  # lines of a multi-line withheld value scanned on their own
 SAMPLE_CHARS = (
     12  # how much of a withheld value a leak message shows: enough to find it, never the whole note
 )
+SHINGLE = 12
+"""Words in a row of an article that a public flavour must not hold anywhere."""
+SAMPLE_WORDS = 6  # how much of a leaked run a message shows
+_WORD = re.compile(r"\w+")
 
 
 def values_at(data: Any, path: str) -> Iterator[Any]:
@@ -179,13 +189,83 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def check(root: Path, files: Iterable[str], needles: Needles, ids_exempt: Iterable[str] = ()) -> None:
-    """`scan`, raising `LeakError` naming the files. The sample shown is cut short and never a whole note."""
+def words(text: str) -> list[str]:
+    """The words of a text as the article scan compares them: runs of letters and digits, case-folded (so
+    punctuation, spacing and case cannot hide a copied sentence)."""
+    return _WORD.findall(text.casefold())
+
+
+def _runs(text: str) -> Iterator[tuple[str, ...]]:
+    found = words(text)
+    for i in range(len(found) - SHINGLE + 1):
+        yield tuple(found[i : i + SHINGLE])
+
+
+def _file_strings(root: Path, rel: str) -> Iterator[str]:
+    """Every string a file holds: a Parquet file's decoded values and its raw bytes (footer and metadata),
+    any other file's text."""
+    path = root / rel
+    yield path.read_bytes().decode("utf-8", "replace")
+    if rel.endswith(".parquet"):
+        for blob in _decoded(path):
+            yield blob.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class ArticleFinding:
+    """A run of `SHINGLE` words of an article found in a file; `sample` is its first words."""
+
+    file: str
+    document_id: str
+    sample: str
+
+
+def scan_articles(
+    root: Path, files: Iterable[str], texts: Iterable[tuple[str, str]], exempt: Iterable[str] = ()
+) -> list[ArticleFinding]:
+    """Every file (paths relative to `root`) that holds a run of `SHINGLE` words of one of the `texts`
+    (`(document_id, text)` pairs), at most one finding per file and document. Runs that occur in an `exempt`
+    string (the titles) are allowed. The written strings are indexed and the texts streamed past them, so
+    memory follows the size of the release, never of the corpus."""
+    # Keyed by the run's hash: a collision could only add a false alarm, which names the file to look at.
+    written: dict[int, str] = {}
+    for rel in sorted(files):
+        for blob in _file_strings(root, rel):
+            for run in _runs(blob):
+                written.setdefault(hash(run), rel)
+    for value in exempt:
+        for run in _runs(value):
+            written.pop(hash(run), None)
+    findings: dict[tuple[str, str], ArticleFinding] = {}
+    if not written:
+        return []
+    for document_id, text in texts:
+        for run in _runs(text):
+            where = written.get(hash(run))
+            if where is not None and (where, document_id) not in findings:
+                sample = " ".join(run[:SAMPLE_WORDS])
+                findings[(where, document_id)] = ArticleFinding(where, document_id, sample)
+    return sorted(findings.values(), key=lambda f: (f.file, f.document_id))
+
+
+def check(
+    root: Path,
+    files: Iterable[str],
+    needles: Needles,
+    ids_exempt: Iterable[str] = (),
+    articles: list[ArticleFinding] | None = None,
+) -> None:
+    """`scan`, raising `LeakError` naming the files (with the `articles` findings of `scan_articles`, when
+    given). The sample shown is cut short and never a whole note or sentence."""
     findings = scan(root, files, needles, ids_exempt)
-    if findings:
+    if findings or articles:
         lines = []
         for f in findings:
             what = "a withheld value (notes)" if f.kind == "withheld" else "a raw annotator id"
             sample = f.sample if f.kind == "id" else f"{f.sample[:SAMPLE_CHARS]}..."
             lines.append(f"{f.file}: {what}: {sample!r}")
+        for a in articles or []:
+            lines.append(
+                f"{a.file}: {SHINGLE} words in a row of the article {a.document_id!r}: '{a.sample} ...'"
+            )
         raise LeakError("leak scan failed, nothing published:\n  " + "\n  ".join(lines))

@@ -1,6 +1,6 @@
-"""`list_releases(folder)`: what is published in a releases folder: version, date, codebook version, size on
-disk and rows per config, read from each release's own files (`croissant.json`, its schema snapshot, the
-Parquet footers)."""
+"""`list_releases(folder)`: what is published in a releases folder (and its `full/` folder): version,
+flavour, date, codebook version, size on disk and rows per config, read from each release's own files
+(`croissant.json`, its schema snapshot, the Parquet footers)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pyarrow.parquet as pq
 
 from ..errors import SchemaError
 from ..schema import load_schemas
-from .layout import CONFIGS, CROISSANT, SCHEMA, data_files
+from .flavours import flavour_of
+from .layout import CONFIGS, CROISSANT, FULL, SCHEMA, data_files
 from .versions import published
 
 
@@ -23,6 +24,8 @@ class ReleaseInfo:
 
     version: str
     path: Path
+    flavour: str
+    """`public`, `full`, or `legacy` (built before flavours, with the texts: internal)."""
     date: str | None
     codebook: str | None
     files: int
@@ -38,6 +41,7 @@ class ReleaseInfo:
         return {
             "version": self.version,
             "path": str(self.path),
+            "flavour": self.flavour,
             "date": self.date,
             "codebook": self.codebook,
             "files": self.files,
@@ -74,6 +78,7 @@ def describe(release: Path) -> ReleaseInfo:
     return ReleaseInfo(
         version=release.name,
         path=release,
+        flavour=flavour_of(release),
         date=_date(release),
         codebook=_codebook(release),
         files=len(files),
@@ -83,6 +88,9 @@ def describe(release: Path) -> ReleaseInfo:
 
 
 def list_releases(folder: Path | str) -> list[ReleaseInfo]:
-    """Every release published in `folder`, oldest first (none when the folder does not exist)."""
+    """Every release published in `folder`, oldest first, each version's full flavour (in `folder/full/`)
+    after its public one (none when the folder does not exist)."""
     root = Path(folder)
-    return [describe(root / version.name) for version in published(root)]
+    found = [(v, describe(root / v.name)) for v in published(root)]
+    found += [(v, describe(root / FULL / v.name)) for v in published(root / FULL)]
+    return [info for _v, info in sorted(found, key=lambda pair: (pair[0].key(), pair[1].flavour == "full"))]

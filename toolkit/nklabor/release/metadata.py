@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .flavours import Flavour
+
 TITLE = "nklabor: state-imposed labour in North Korea"
 AUTHOR = "nklabor project"
 """The author and maintainer of every release: the project, never a person's name."""
@@ -23,15 +25,50 @@ PRIVATE_REPORTS = f"{REPOSITORY}/security/advisories/new"
 """Private reports (GitHub private vulnerability reporting): takedown requests, or anything that could
 identify or endanger a person, which must not be put in a public issue."""
 LICENSE = {
-    "license": "other",
-    "license_name": "nklabor-annotations-cc-by-4.0",
+    "license": "cc-by-4.0",
     "license_link": "https://creativecommons.org/licenses/by/4.0/",
 }
-CONFIG_DESCRIPTIONS = {
-    "documents": "one row per document: metadata, full text, and its events nested",
-    "events": "one row per event: every label flattened, derived values and evidence spans",
-    "spans": "one row per evidence span, with the indicator or event it supports",
+"""The annotations' licence: all a public flavour holds."""
+FULL_LICENSE = {
+    "license": "other",
+    "license_name": "nklabor-internal",
+    "license_link": f"{REPOSITORY}#sharing-a-release",
 }
+"""A full flavour also holds the publishers' texts, which the project may not redistribute."""
+PUBLISHERS = "the publishers' copyright"
+
+
+def license_fields(flavour: Flavour) -> dict[str, str]:
+    """The card's licence metadata (Hugging Face `license`, and `license_name`/`license_link` for `other`)."""
+    return dict(LICENSE if flavour is Flavour.public else FULL_LICENSE)
+
+
+def config_descriptions(flavour: Flavour) -> dict[str, str]:
+    """What one row of each config is."""
+    text = "full text" if flavour is Flavour.full else "the text's SHA-256 and length (no text)"
+    span = "quote" if flavour is Flavour.full else "the quote's SHA-256 (no quote)"
+    return {
+        "documents": f"one row per document: metadata, {text}, and its events nested",
+        "events": "one row per event: every label flattened, derived values and evidence spans",
+        "spans": f"one row per evidence span (offsets, {span}), with the indicator or event it supports",
+    }
+
+
+def flavour_statement(flavour: Flavour) -> str:
+    """One sentence on what this flavour holds and who may share it."""
+    if flavour is Flavour.public:
+        return (
+            "Public flavour: the annotations (CC BY 4.0) without the articles' texts or quotes, which remain "
+            f"{PUBLISHERS}; spans keep their offsets and a SHA-256 of their quote, documents their URL and "
+            "the SHA-256 and length of their text, so that a user rebuilds the full flavour from their own "
+            "copies (`nklabor release rehydrate`)."
+        )
+    return (
+        "Full flavour, for the nklabor team only: it holds the articles' texts and quotes, which remain "
+        f"{PUBLISHERS}; do not redistribute it. Share the public flavour instead."
+    )
+
+
 KEYWORDS = ["forced labour", "North Korea", "human rights", "sanctions", "event extraction"]
 
 
@@ -55,15 +92,17 @@ def bibtex(version: str, published: date) -> str:
     return f"@misc{{{citation_key(version)},\n{body}\n}}"
 
 
-def dataset(version: str, published: date, languages: list[str]) -> dict[str, Any]:
+def dataset(
+    version: str, published: date, languages: list[str], flavour: Flavour = Flavour.full
+) -> dict[str, Any]:
     """The schema.org properties of the Croissant document."""
     return {
         "name": "nklabor",
         "description": f"{TITLE}: news articles labelled with mobilisation events, "
-        "coercion indicators, sanctions relevance and evidence spans.",
+        f"coercion indicators, sanctions relevance and evidence spans. {flavour_statement(flavour)}",
         "version": version,
         "datePublished": published.isoformat(),
-        "license": LICENSE["license_link"],
+        "license": license_fields(flavour)["license_link"],
         "inLanguage": languages,
         "keywords": KEYWORDS,
         "citeAs": bibtex(version, published),
@@ -73,15 +112,22 @@ def dataset(version: str, published: date, languages: list[str]) -> dict[str, An
     }
 
 
-def rai(withheld_values: int, pseudonyms_since: str | None = None) -> dict[str, Any]:
+def rai(
+    withheld_values: int, pseudonyms_since: str | None = None, flavour: Flavour = Flavour.full
+) -> dict[str, Any]:
     """Croissant RAI 1.0 fields (without their `rai:` prefix)."""
     stable = (
         f" Pseudonyms are stable across releases from v{pseudonyms_since} on." if pseudonyms_since else ""
     )
+    texts = (
+        "full text stored as annotated, with its SHA-256"
+        if flavour is Flavour.full
+        else "texts not included (the publishers' copyright): URL, SHA-256 and length of each text as "
+        "annotated, for rehydration from the user's own copies"
+    )
     return {
         "dataCollection": "Published news articles and reports on labour mobilisation in or from North "
-        "Korea, "
-        "selected by human-rights researchers; full text stored as annotated, with its SHA-256.",
+        f"Korea, selected by human-rights researchers; {texts}.",
         "dataCollectionType": ["Manual Human Curated", "Secondary Data Analysis"],
         "dataAnnotationProtocol": "Events, labels and evidence spans coded against the nklabor codebook "
         "(codebook.md, JSON Schema in schema/); every annotation passes `nklabor "

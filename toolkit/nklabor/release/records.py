@@ -3,7 +3,9 @@
 The scorer compares gold and predicted events in one shape, the annotation's: `events_of` rebuilds the events
 of a `documents` row (class indices to codebook ids, flattened columns back into `place`, `time`, `counts`,
 `coercion`, `sanctions` and `sources`). What a release does not publish is absent (notes, the raw
-annotator); evidence of places, times, counts and the like is in the `spans` config only.
+annotator); evidence of places, times, counts and the like is in the `spans` config only. A public flavour
+has no text and no quotes, so its documents come back without them (not valid annotations until
+rehydrated).
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ def _present(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _spans(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    return [{"start": s["start"], "end": s["end"], "quote": s["quote"]} for s in items or []]
+    """Spans in annotation form: offsets, and the quote when the release has it (its full flavour)."""
+    return [
+        {"start": s["start"], "end": s["end"], **({"quote": s["quote"]} if "quote" in s else {})}
+        for s in items or []
+    ]
 
 
 def _leg(leg: Mapping[str, Any]) -> dict[str, Any]:

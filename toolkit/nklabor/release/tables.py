@@ -1,11 +1,14 @@
 """Gold annotations -> rows of the three release configs, and the Parquet writer.
 
-- `documents`: one row per document: metadata, text, the gold annotator's release pseudonym and the nested
-  events.
+- `documents`: one row per document: metadata, text (full flavour only), the gold annotator's release
+  pseudonym and the nested events.
 - `events`: one row per event: the document id, every label flattened where natural, the derived
   `forced_labour_assessment` and `sanctions_period`, and the evidence spans.
 - `spans`: one row per evidence span with what it supports (the event, or one coercion indicator), for
   span-extraction training; join on `document_id` for the text.
+
+Every span carries `quote_sha256` (the SHA-256 of its quote); the quote itself only in the full flavour
+(`flavours`). `rows` always gives full rows: a public table's schema leaves the text and quotes out.
 
 Only the annotation fields listed in `PUBLISHED_PATHS` are read; `notes` never is. Rows come in a canonical
 order (documents by id, events and spans in annotation order) and multi-label sets are sorted by class index,
@@ -21,9 +24,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..annotation import text_sha256
 from ..derive import derived
 from ..schema import SchemaSet
 from .features import ClassLabel, List, Struct, Value, arrow_schema
+from .flavours import QUOTE_FIELD, TEXT_COLUMN, Flavour
 from .layout import CONFIGS, SPLITS, data_file
 
 BATCH_ROWS = 2000  # rows per row group: fixed, so the Parquet layout never depends on the input's chunking
@@ -130,16 +135,21 @@ SPAN_KINDS = tuple(SPAN_KIND_DEFINITIONS)
 """What a row of `spans` is evidence for (class names of its `kind` column, a label of the release only)."""
 
 
-def _span() -> Struct:
-    return {"start": Value("int32"), "end": Value("int32"), "quote": Value("string")}
+def _span(flavour: Flavour) -> Struct:
+    span: Struct = {"start": Value("int32"), "end": Value("int32"), QUOTE_FIELD: Value("string")}
+    if flavour is Flavour.public:
+        del span[QUOTE_FIELD]
+    return {**span, "quote_sha256": Value("string")}
 
 
 class Columns:
-    """The features of every config, built from the schema's label vocabularies."""
+    """The features of every config of one flavour, built from the schema's label vocabularies."""
 
-    def __init__(self, schemas: SchemaSet) -> None:
+    def __init__(self, schemas: SchemaSet, flavour: Flavour = Flavour.full) -> None:
         self.schemas = schemas
+        self.flavour = flavour
         labels = schemas.labels
+        span = _span(flavour)
 
         def cl(name: str) -> ClassLabel:
             return ClassLabel(name, tuple(labels[name].names))
@@ -198,7 +208,7 @@ class Columns:
             ),
             "indicators": List(cl("indicator")),
             "coercion": List(
-                {"indicator": cl("indicator"), "status": cl("indicator_status"), "evidence": List(_span())}
+                {"indicator": cl("indicator"), "status": cl("indicator_status"), "evidence": List(span)}
             ),
             "sanctions_relevance": cl("relevance"),
             "sanctions_provisions": List(cl("provision")),
@@ -229,7 +239,7 @@ class Columns:
             "assessment_penalty": List(cl("indicator")),
             "sanctions_period": cl("sanctions_period"),
             "present_after_deadline": flag,
-            "evidence": List(_span()),
+            "evidence": List(span),
         }
         self.configs: dict[str, Struct] = {
             "documents": {
@@ -247,8 +257,9 @@ class Columns:
                 "url": text,
                 "language": text,
                 "story_group": text,
-                "text": text,
+                TEXT_COLUMN: text,
                 "text_sha256": text,
+                "text_length": number,
                 "relevant": flag,
                 "annotator": text,
                 "role": cl("role"),
@@ -266,9 +277,13 @@ class Columns:
                 "indicator_status": cl("indicator_status"),
                 "start": number,
                 "end": number,
-                "quote": text,
+                QUOTE_FIELD: text,
+                "quote_sha256": text,
             },
         }
+        if flavour is Flavour.public:
+            del self.configs["documents"][TEXT_COLUMN]
+            del self.configs["spans"][QUOTE_FIELD]
         self.schemas_by_config = {name: arrow_schema(f) for name, f in self.configs.items()}
         self._index = {name: {n: i for i, n in enumerate(label.names)} for name, label in labels.items()}
 
@@ -291,7 +306,12 @@ def _date(value: str | None) -> date | None:
 
 
 def _spans(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"start": s["start"], "end": s["end"], "quote": s["quote"]} for s in items]
+    return [span_row(s["start"], s["end"], s["quote"]) for s in items]
+
+
+def span_row(start: int, end: int, quote: str) -> dict[str, Any]:
+    """A span as a release stores it (the full form; a public table leaves `quote` out)."""
+    return {"start": start, "end": end, QUOTE_FIELD: quote, "quote_sha256": text_sha256(quote)}
 
 
 def published_bounds(value: str | None) -> tuple[date | None, date | None]:
@@ -467,8 +487,9 @@ def _document_row(
         "url": doc["url"],
         "language": doc["language"],
         "story_group": doc.get("story_group"),
-        "text": doc["text"],
+        TEXT_COLUMN: doc["text"],
         "text_sha256": doc["text_sha256"],
+        "text_length": len(doc["text"]),
         "relevant": annotation["relevant"],
         "annotator": pseudonym,
         "role": features.code("role", annotation["role"]),

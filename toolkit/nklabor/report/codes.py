@@ -294,6 +294,25 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "labelstudio",
         "The annotation does not say whether the article is relevant.",
     ),
+    # the user's texts given to `nklabor release rehydrate`
+    (
+        "rehydrate.text-missing",
+        "rehydrate",
+        "Warning: no copy of a document's text was given (no `<document id>.txt`, no annotation of it); the "
+        "document is left out.",
+    ),
+    (
+        "rehydrate.text-unreadable",
+        "rehydrate",
+        "Warning: a copy of a document's text could not be read (not UTF-8, or an I/O error); the document "
+        "is left out.",
+    ),
+    (
+        "rehydrate.text-differs",
+        "rehydrate",
+        "Warning: the copy given, normalised, does not have the release's text SHA-256; the message gives "
+        "both hashes, both lengths and the first 64-character block that differs. The document is left out.",
+    ),
 ]
 
 CODES: dict[str, Code] = {slug: Code(slug, layer, text) for slug, layer, text in _ENTRIES}

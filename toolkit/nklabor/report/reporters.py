@@ -20,11 +20,14 @@ def _where(issue: Issue) -> str:
     return ":".join(parts)
 
 
+def issue_lines(report: Report) -> list[str]:
+    """`file:line:col: $.path [code] message`, one per finding."""
+    return [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
+
+
 def text(report: Report) -> str:
     """`file:line:col: $.path [code] message`, one per line, then a summary line."""
-    lines = [f"{_where(i)}: {i.path} [{i.code}] {i.message}" for i in report.issues]
-    lines.append(summary(report))
-    return "\n".join(lines)
+    return "\n".join([*issue_lines(report), summary(report)])
 
 
 def summary(report: Report) -> str:

@@ -24,7 +24,7 @@ from nklabor.release.diff import diff_releases
 from nklabor.release.errors import LeakError, ReleaseExistsError
 from nklabor.release.flavours import LEGACY, flavour_of
 from nklabor.release.layout import data_files
-from nklabor.release.leak import SHINGLE
+from nklabor.release.leak import SHINGLE, scan_articles
 from nklabor.release.listing import list_releases
 from tests.support import ROOT
 from tests.support.synthetic import corpus_annotations, write_corpus
@@ -207,3 +207,12 @@ def test_titles_and_short_names_are_not_leaks(tmp_path: Path) -> None:
     annotations[2]["events"][0]["campaign_name"] = " ".join(text.split()[: SHINGLE - 1])  # 11 words of it
     result = build_release("1.0.0", write_corpus(tmp_path / "a", annotations), tmp_path / "releases")
     assert result.flavours == {"public": tmp_path / "releases" / "v1.0.0"}
+
+
+def test_the_article_scan_finds_the_texts_and_quotes_of_a_full_flavour(shipped_full: Path) -> None:
+    texts = [(a["document"]["id"], a["document"]["text"]) for a in gold_annotations()]
+    files = [p.relative_to(shipped_full).as_posix() for p in shipped_full.rglob("*") if p.is_file()]
+    found = scan_articles(shipped_full, files, texts)
+    configs = {f.file.split("/")[1] for f in found}
+    assert configs == {"documents", "events", "spans"}  # texts, and quotes of 12 words or more
+    assert {f.document_id for f in found} == {doc for doc, _ in texts}

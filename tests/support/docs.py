@@ -247,3 +247,32 @@ def labelstudio_mapping() -> None:
     cog.outl("|---|---|")
     for field, element in rows:
         cog.outl(f"| {field} | {element} |")
+
+
+CHANGED_DOCUMENT = "dailynk-2021-komdok-soldiers-miners"
+MISSING_DOCUMENT = "onefreekorea-2009-labor-camp-uprisings"
+
+
+@contextmanager
+def rehydration_sandbox() -> Iterator[tuple[Path, str]]:
+    """(project folder, release name): a copy of the project holding the current release (public flavour
+    only, as a clone has it) and `my-texts/`, a user's copies of the seed articles as `.txt` files: one with
+    a character changed at offset 1000, one missing."""
+    import json
+
+    project, name = current_release()
+    with tempfile.TemporaryDirectory(prefix="nklabor-docs-") as tmp:
+        root = Path(tmp)
+        shutil.copytree(project / "annotations", root / "annotations")
+        shutil.copytree(project / "releases", root / "releases", ignore=shutil.ignore_patterns("full"))
+        texts = root / "my-texts"
+        texts.mkdir()
+        for path in sorted((root / "annotations").glob("*.adj-*.json")):
+            document = json.loads(path.read_text(encoding="utf-8"))["document"]
+            text = document["text"]
+            if document["id"] == MISSING_DOCUMENT:
+                continue
+            if document["id"] == CHANGED_DOCUMENT:
+                text = text[:1000] + ("x" if text[1000] != "x" else "y") + text[1001:]
+            (texts / f"{document['id']}.txt").write_text(text, encoding="utf-8")
+        yield root, name

@@ -227,24 +227,27 @@ def scan_articles(
     (`(document_id, text)` pairs), at most one finding per file and document. Runs that occur in an `exempt`
     string (the titles) are allowed. The written strings are indexed and the texts streamed past them, so
     memory follows the size of the release, never of the corpus."""
-    # Keyed by the run's hash: a collision could only add a false alarm, which names the file to look at.
-    written: dict[int, str] = {}
-    for rel in sorted(files):
+    # Keyed by the run's hash (a collision could only add a false alarm, which names the file to look at);
+    # the value is a bit set of the files that hold the run.
+    names = sorted(files)
+    written: dict[int, int] = {}
+    for i, rel in enumerate(names):
         for blob in _file_strings(root, rel):
             for run in _runs(blob):
-                written.setdefault(hash(run), rel)
+                key = hash(run)
+                written[key] = written.get(key, 0) | (1 << i)
     for value in exempt:
         for run in _runs(value):
             written.pop(hash(run), None)
     findings: dict[tuple[str, str], ArticleFinding] = {}
-    if not written:
-        return []
-    for document_id, text in texts:
+    for document_id, text in texts if written else ():
         for run in _runs(text):
-            where = written.get(hash(run))
-            if where is not None and (where, document_id) not in findings:
-                sample = " ".join(run[:SAMPLE_WORDS])
-                findings[(where, document_id)] = ArticleFinding(where, document_id, sample)
+            held = written.get(hash(run), 0)
+            for i, rel in enumerate(names):
+                if held >> i & 1 and (rel, document_id) not in findings:
+                    findings[(rel, document_id)] = ArticleFinding(
+                        rel, document_id, " ".join(run[:SAMPLE_WORDS])
+                    )
     return sorted(findings.values(), key=lambda f: (f.file, f.document_id))
 
 

@@ -56,7 +56,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The shipped annotations built as the next major version beside a copy of the published releases (so
     splits, pseudonyms and the changelog follow them), once per session. Read it, never write to it."""
     root = tmp_path_factory.mktemp("shipped")
-    shutil.copytree(ROOT / "releases", root / "releases")
+    shutil.copytree(ROOT / "releases", root / "releases", ignore=shutil.ignore_patterns("full"))
     versions = published(root / "releases")
     version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
     return build_release(version, ROOT / "annotations", root / "releases", flavour="both")

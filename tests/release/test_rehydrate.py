@@ -155,7 +155,7 @@ def test_cli_rehydrate(shipped_release: Path, tmp_path: Path) -> None:
 def test_the_first_difference_holds_the_first_changed_character(text: str, data: st.DataObject) -> None:
     position = data.draw(st.integers(0, len(text)))
     edit = data.draw(st.sampled_from(["substitute", "insert", "delete"]))
-    char = data.draw(st.characters(blacklist_categories=("Cs",)))
+    char = data.draw(st.characters(exclude_categories=["Cs"]))
     if edit == "substitute" and position < len(text) and char != text[position]:
         copy = text[:position] + char + text[position + 1 :]
     elif edit == "insert":

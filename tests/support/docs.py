@@ -83,8 +83,12 @@ def sandbox(releases: bool = False) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="nklabor-docs-") as tmp:
         root = Path(tmp)
         shutil.copytree(ROOT / "annotations", root / "annotations")
-        if releases:
-            shutil.copytree(ROOT / "releases", root / "releases")
+        if releases:  # as a clone has them: full flavours are not tracked
+            shutil.copytree(
+                ROOT / "releases",
+                root / "releases",
+                ignore=shutil.ignore_patterns("full"),
+            )
         yield root
 
 
@@ -159,7 +163,7 @@ def current_release() -> tuple[Path, str]:
     root = Path(tempfile.mkdtemp(prefix="nklabor-docs-"))
     atexit.register(shutil.rmtree, root, True)
     shutil.copytree(ROOT / "annotations", root / "annotations")
-    shutil.copytree(ROOT / "releases", root / "releases")
+    shutil.copytree(ROOT / "releases", root / "releases", ignore=shutil.ignore_patterns("full"))
     version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
     result = build_release(version, root / "annotations", root / "releases")
     _BUILT["release"] = (root, result.path.name)

@@ -7,7 +7,8 @@ that points anywhere else (another host, a `file:` URI) is a `SchemaError`. Noth
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -29,6 +30,8 @@ ROOT = "annotation"
 REGISTRY = "annotators"
 REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
+JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+_KEY = re.compile(r"^[^.\[\]]+$")  # a key that an instance path (`$.a[*].b`) can name
 
 
 def default_schema_dir() -> Path:
@@ -54,6 +57,19 @@ class Label:
     def names(self) -> list[str]:
         """Class names as strings (ClassLabel names for integer vocabularies too)."""
         return [str(v) for v in self.values]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where values can sit in any instance that is valid against a closed schema: every instance path
+    (`$.a[*].b`, `[*]` for array items) mapped to the JSON types the schema allows there. An instance the
+    schema accepts holds no key, and no value of a type, beyond these (`SchemaSet.shape`)."""
+
+    types: Mapping[str, frozenset[str]]
+
+    def paths(self, *kinds: str) -> frozenset[str]:
+        """The paths where a value of one of `kinds` (JSON type names) may sit."""
+        return frozenset(path for path, allowed in self.types.items() if allowed & set(kinds))
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,6 +164,13 @@ class SchemaSet:
         """Instance paths (`$.events[*].workers.best`) whose schema type is `integer`."""
         return frozenset(path for path, node in self.instance_nodes() if node.get("type") == "integer")
 
+    @cached_property
+    def shape(self) -> Shape | None:
+        """The `Shape` of valid annotations, or None when the schema leaves a place open (an object that
+        admits other properties, an array without `items`, a value without a `type`): then nothing can be
+        proved about a valid instance's shape, and the fast paths that rely on it stay off."""
+        return _closed_shape(self.instance_nodes())
+
     def instance_nodes(self, name: str = ROOT) -> list[tuple[str, dict[str, Any]]]:
         """Every schema node that describes a value, with its instance path (`[*]` for array items), following
         `$ref` through `properties` and `items`."""
@@ -177,6 +200,68 @@ class SchemaSet:
             self._walk(sub, base, f"{path}.{key}", found, seen)
         if "items" in node:
             self._walk(node["items"], base, f"{path}[*]", found, seen)
+
+
+def _closed_shape(found: list[tuple[str, dict[str, Any]]]) -> Shape | None:
+    """The shape of the instances of a schema given by its `instance_nodes`, or None when it is not closed.
+
+    Every node `instance_nodes` lists is a necessary condition at its path (it is reached from the root
+    through `properties`, `items` and `$ref` only, never through `not`, `anyOf` or `if`), so the types a value
+    may have at a path are at most those every one of its nodes allows; and an object's keys are those of the
+    `properties` of a node with `additionalProperties: false`, whatever `allOf` or `then` add. What those
+    other keywords forbid on top is not needed: the shape only has to hold every valid instance."""
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    for path, node in found:
+        nodes.setdefault(path, []).append(node)
+    types: dict[str, frozenset[str]] = {}
+    for path, group in nodes.items():
+        typed = [_declared(n) for n in group if "type" in n or "enum" in n or "const" in n]
+        if not typed:
+            return None  # a value of any type, and one that no keyword looks at
+        allowed = set(JSON_TYPES)
+        for names in typed:
+            allowed &= names | ({"integer"} if "number" in names else set())
+        if "object" in allowed and not _closed_object(path, group, nodes):
+            return None
+        if "array" in allowed and not _closed_array(path, group):
+            return None
+        types[path] = frozenset(allowed)
+    return Shape(types)
+
+
+def _declared(node: dict[str, Any]) -> set[str]:
+    """The JSON types one node allows (by `type`, else by the values of `enum` or `const`)."""
+    if "type" in node:
+        declared = node["type"]
+        return {declared} if isinstance(declared, str) else set(declared)
+    values = node["enum"] if "enum" in node else [node["const"]]
+    return {_type_of(v) for v in values if isinstance(values, list)}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    names = {dict: "object", list: "array", str: "string", float: "number", type(None): "null"}
+    return names.get(type(value), "null")
+
+
+def _closed_object(path: str, group: list[dict[str, Any]], nodes: dict[str, list[Any]]) -> bool:
+    for node in group:
+        if node.get("additionalProperties") is False and "patternProperties" not in node:
+            props = node.get("properties", {})
+            return all(
+                isinstance(key, str) and _KEY.match(key) and (sub is False or f"{path}.{key}" in nodes)
+                for key, sub in props.items()
+            )
+    return False
+
+
+def _closed_array(path: str, group: list[dict[str, Any]]) -> bool:
+    if any("prefixItems" in node for node in group):
+        return False
+    return any(isinstance(node.get("items"), dict) or node.get("items") is False for node in group)
 
 
 @lru_cache(maxsize=256)

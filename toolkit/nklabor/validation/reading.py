@@ -2,8 +2,14 @@
 
 Only strict UTF-8 JSON gets through: a BOM, UTF-16, stray CP1252 bytes, lone surrogates, duplicate keys,
 NaN/Infinity, numbers that overflow, trailing commas, blank JSONL lines and extra data are findings with a
-line and column. The common clean record costs one C-level `json.loads`; positions are only computed, with
-`locate.SourceMap`, for a record that has a finding.
+line and column. Positions are only computed, with `locate.SourceMap`, for a record that has a finding.
+
+Two readers. The detailed one (`json.loads` with hooks that notice duplicate keys, non-finite numbers and
+unsafe integers) finds and explains every reading finding. The fast one (`fast_parse`, jiter) refuses,
+without explanation, everything the detailed one would report except floats and large integers, which it
+hands over unjudged; a caller that can prove a record free of those (`validation.fast`) skips the detailed
+reader, and any other record is read again by it (`finish`), so the findings never depend on which reader
+ran.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import jiter
 
 from ..config import DEFAULT_MAX_RECORD_BYTES
 from ..errors import ToolkitEnvironmentError
@@ -46,6 +54,8 @@ class Record:
     issues: list[Issue] = field(default_factory=list)
     ok: bool = False
     floats: bool = False
+    deferred: bool = False
+    """Not parsed yet: `source` holds its bytes, for `fast_parse` or the detailed reader (`finish`)."""
     _map: SourceMap | None = None
 
     @property
@@ -171,6 +181,37 @@ def parse(record: Record, text: str) -> None:
     else:
         record.data = data
         record.ok = True
+
+
+UNREAD = object()
+"""What `fast_parse` returns for bytes it does not vouch for."""
+
+
+def fast_parse(raw: bytes) -> Any:
+    """The JSON value in `raw`, or `UNREAD`. Fast (jiter, in Rust), and exact about what it accepts: `raw` is
+    then strict UTF-8 JSON without a byte-order mark, lone surrogate, NaN or Infinity, duplicate key (keys
+    compared after unescaping), trailing comma or extra data, nested at most 200 deep. Two things it does not
+    judge: every number with a fraction or an exponent comes back as a `jiter.LosslessFloat` (never a
+    float: the compiled validator refuses that type wherever the schema looks at a value, so no such record
+    passes it), and integers come back exact, however large. A caller must rule both out before trusting the
+    value (see `validation.fast`), and read anything else with the detailed reader."""
+    try:
+        return jiter.from_json(
+            raw,
+            allow_inf_nan=False,
+            catch_duplicate_keys=True,
+            cache_mode="keys",
+            float_mode="lossless-float",
+        )
+    except ValueError:
+        return UNREAD
+
+
+def finish(record: Record) -> None:
+    """Read a deferred record with the detailed reader: its data, or its findings."""
+    if record.deferred:
+        record.deferred = False
+        _parse_bytes(record, record.source)
 
 
 def too_deep(record: Record) -> Issue | None:
@@ -326,9 +367,14 @@ def _open(path: Path, name: str) -> tuple[Any, int] | Record:
 
 
 def iter_records(
-    path: Path, display: str | None = None, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    path: Path,
+    display: str | None = None,
+    *,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    deferred: bool = False,
 ) -> Iterator[Record]:
-    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings.
+    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings; with
+    `deferred`, a record without a finding so far comes unparsed (`Record.deferred`).
 
     File-level findings (empty file, UTF-16, not a regular file) come as a record with no data. Streams JSONL
     line by line; no record larger than `max_record_bytes` is ever held in memory.
@@ -341,13 +387,20 @@ def iter_records(
     handle, size = opened
     try:
         with handle:
-            yield from _records(handle, size, name, path.suffix.lower() == ".jsonl", max_record_bytes)
+            yield from _records(
+                handle, size, name, path.suffix.lower() == ".jsonl", max_record_bytes, deferred
+            )
     except OSError as exc:
         raise _read_error(name, exc) from None
 
 
 def iter_stream(
-    stream: BinaryIO, display: str, *, jsonl: bool, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    stream: BinaryIO,
+    display: str,
+    *,
+    jsonl: bool,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    deferred: bool = False,
 ) -> Iterator[Record]:
     """Yield the records of a stream (standard input) read as the file `display`: one JSON value, or JSONL
     when `jsonl`. The stream is spooled (in memory, then on disk) so that it reads like a file; of one JSON
@@ -360,12 +413,14 @@ def iter_stream(
                 if jsonl or spool.tell() <= max_record_bytes:
                     spool.write(chunk)
             spool.seek(0)
-            yield from _records(spool, size, display, jsonl, max_record_bytes)
+            yield from _records(spool, size, display, jsonl, max_record_bytes, deferred)
     except OSError as exc:
         raise _read_error(display, exc) from None
 
 
-def _records(handle: Any, size: int, name: str, jsonl: bool, cap: int) -> Iterator[Record]:
+def _records(
+    handle: Any, size: int, name: str, jsonl: bool, cap: int, deferred: bool = False
+) -> Iterator[Record]:
     """The records of an open, seekable binary file of `size` bytes."""
     head = handle.read(4096)
     if not head.strip():
@@ -384,11 +439,11 @@ def _records(handle: Any, size: int, name: str, jsonl: bool, cap: int) -> Iterat
         return
     handle.seek(0)
     if jsonl:
-        yield from _jsonl_records(handle, name, cap)
+        yield from _jsonl_records(handle, name, cap, deferred)
     elif size > cap:
         yield _too_large(name, 1, size, cap)
     else:
-        yield _json_record(handle.read(), name)
+        yield _json_record(handle.read(), name, deferred)
 
 
 def _too_large(name: str, line: int, size: int | None, cap: int) -> Record:
@@ -426,11 +481,11 @@ def _strip_bom(raw: bytes, record: Record) -> bytes:
     return raw
 
 
-def _json_record(raw: bytes, name: str) -> Record:
+def _json_record(raw: bytes, name: str, deferred: bool = False) -> Record:
     record = Record(name, 1, raw)
     raw = _strip_bom(raw, record)
     record.source = raw
-    _finish(record, raw)
+    _finish(record, raw, deferred)
     return record
 
 
@@ -456,7 +511,7 @@ def _lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
         yield number, (raw if len(raw) <= cap else None), len(raw)
 
 
-def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
+def _jsonl_records(handle: Any, name: str, cap: int, deferred: bool = False) -> Iterator[Record]:
     # Binary reading splits on b"\n" only: U+2028 inside a string stays inside its line.
     for number, raw, size in _lines(handle, cap):
         if raw is None:
@@ -479,11 +534,18 @@ def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
             )
             yield record
             continue
-        _finish(record, raw)
+        _finish(record, raw, deferred)
         yield record
 
 
-def _finish(record: Record, raw: bytes) -> None:
+def _finish(record: Record, raw: bytes, deferred: bool = False) -> None:
+    if deferred and not record.issues:
+        record.deferred = True
+        return
+    _parse_bytes(record, raw)
+
+
+def _parse_bytes(record: Record, raw: bytes) -> None:
     had_bom = bool(record.issues)
     text = _decode(record, raw)
     if text is not None:

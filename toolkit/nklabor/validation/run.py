@@ -19,7 +19,8 @@ from ..schema import SchemaSet, load_schemas
 from . import semantic, structural
 from .crossfile import CrossFileIndex, nearest_registry
 from .discovery import REGISTRY_NAME, SUFFIXES, Found, Selection, SourceFile, corpus, select, shown
-from .reading import DEFAULT_MAX_RECORD_BYTES, Record, iter_records, iter_stream, too_deep
+from .fast import FastPath
+from .reading import DEFAULT_MAX_RECORD_BYTES, UNREAD, Record, finish, iter_records, iter_stream, too_deep
 
 STDIN_NAME = "<stdin>"
 """The file name findings in standard input carry when no name is given for it."""
@@ -77,6 +78,8 @@ class Validation:
     arguments win), the configured roots when no path is given, and the consultation of the other files of a
     corpus; `force_exclude` applies its selection to named files too. `stdin` is read as the one file
     `stdin_filename` (its suffix decides between one JSON value and JSONL; its folder, the registry).
+    `fast=False` reads and checks every record the detailed way (`validation.fast` says why the report is
+    the same either way; the tests hold the two to it).
     """
 
     def __init__(
@@ -90,6 +93,7 @@ class Validation:
         force_exclude: bool = False,
         stdin: BinaryIO | None = None,
         stdin_filename: str | None = None,
+        fast: bool = True,
     ) -> None:
         if max_record_bytes is None:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
@@ -99,6 +103,8 @@ class Validation:
             registry = shown(config.registry)  # findings name it as the user would
         self.max_record_bytes = max_record_bytes
         self.schemas = load_schemas(schema_dir)
+        fast_path = FastPath(self.schemas) if fast else None
+        self.fast = fast_path if fast_path is not None and fast_path.enabled else None
         selection = Selection.of(config) if config is not None else None
         given = [Path(p) for p in paths]
         if stdin is not None:
@@ -139,7 +145,16 @@ class Validation:
         given = frozenset(s.path.parent.resolve() / s.path.name for s in self.files if s.is_registry)
         for source in self.consulted:
             self.report.consulted += 1
-            for record in iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes):
+            records = iter_records(
+                source.path, source.display, max_record_bytes=self.max_record_bytes, deferred=bool(self.fast)
+            )
+            for record in records:
+                if record.deferred and self.fast is not None:
+                    data = self.fast.read(record.source)
+                    if data is not UNREAD:
+                        record.data, record.ok, record.deferred = data, True, False
+                    else:
+                        finish(record)
                 if record.ok:
                     self.index.consult(record, source.path, given)
 
@@ -149,25 +164,42 @@ class Validation:
         if source.is_registry:
             self.index.check_registry_file(source.path, source.display)
             return
+        deferred = self.fast is not None
         if source.stream is not None:
             records = iter_stream(
                 source.stream,
                 source.display,
                 jsonl=source.path.suffix.lower() == ".jsonl",
                 max_record_bytes=self.max_record_bytes,
+                deferred=deferred,
             )
         else:
-            records = iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes)
+            records = iter_records(
+                source.path, source.display, max_record_bytes=self.max_record_bytes, deferred=deferred
+            )
         for record in records:
             self.report.records += 1
-            if not record.ok:
+            found = self._check(record)
+            if found is None:
                 self.report.issues.extend(record.issues)
                 continue
-            found = check_record(record, self.schemas)
             self.report.issues.extend(found)
             self.index.add(record, source.path, frozenset(i.path for i in found))
             if not any(i.severity == "error" for i in found):
                 yield Annotation(record.file, record.line, record.data)
+
+    def _check(self, record: Record) -> list[Issue] | None:
+        """The findings of one record, or None when it could not be read (its findings are in
+        `record.issues`)."""
+        if record.deferred and self.fast is not None:
+            data = self.fast.accept(record.source)
+            if data is not None:
+                record.data, record.ok, record.deferred = data, True, False
+                return []
+            finish(record)
+        if not record.ok:
+            return None
+        return check_record(record, self.schemas)
 
     def run(self) -> Report:
         """Validate everything, keeping nothing but the report."""
@@ -229,10 +261,11 @@ def validate(
     force_exclude: bool = False,
     stdin: BinaryIO | None = None,
     stdin_filename: str | None = None,
+    fast: bool = True,
 ) -> Report:
     """Validate annotation files and folders; return a `Report` of every finding. A record (a `.json` file or
     a JSONL line) larger than `max_record_bytes` (default 16 MiB) is a `record.too-large` finding, never read
-    whole. `config`, `force_exclude` and `stdin` are those of `Validation`.
+    whole. `config`, `force_exclude`, `stdin` and `fast` are those of `Validation`.
 
     Raises `UsageError` for paths that do not exist or a broken schema set, `ToolkitEnvironmentError` for
     files that cannot be read.
@@ -246,4 +279,5 @@ def validate(
         force_exclude=force_exclude,
         stdin=stdin,
         stdin_filename=stdin_filename,
+        fast=fast,
     ).run()

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..report import Finding, short
-from ..schema import ROOT, SchemaSet
+from ..schema import ROOT, SchemaSet, Shape
 from . import jsonpath
+from .locate import MAX_SAFE_INTEGER
 
 _JSON_TYPES = {
     dict: "object",
@@ -79,6 +81,44 @@ def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list
             message = f"{short(value)} is not an integer token; write {short(shown)}"
             out.append(Finding("json.float-for-integer", jsonpath.join(parts), message))
     return sorted(out, key=lambda f: f.path)
+
+
+@lru_cache(maxsize=4)
+def guard(schemas: SchemaSet) -> Any | None:
+    """A compiled validator that accepts an annotation only when the schema does and every number in it is an
+    integer within +/-(2**53 - 1); None when the schema is not closed (`SchemaSet.shape`).
+
+    With a closed schema, numbers can only sit at the shape's number paths: the guard adds those bounds there
+    (in its own small schema, beside the real one: the schema files are never changed). Used on values read
+    by `reading.fast_parse`, whose fractions and exponents are `LosslessFloat`s: the compiled validator
+    raises ValueError on one wherever a keyword looks at it, which, the schema being closed, is everywhere.
+    """
+    shape = schemas.shape
+    if shape is None:
+        return None
+    registry = jsonschema_rs.Registry(list(schemas.resources.items()))
+    bounds = _bounds(shape)
+    return jsonschema_rs.Draft202012Validator(
+        {"allOf": [{"$ref": schemas.uri(ROOT)}, bounds]},
+        registry=registry,
+        validate_formats=True,
+        offline=True,
+    )
+
+
+def _bounds(shape: Shape) -> dict[str, Any]:
+    """A schema that bounds every value at the number paths of `shape` (and says nothing else)."""
+    root: dict[str, Any] = {}
+    for path in sorted(shape.paths("integer", "number")):
+        node = root
+        for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", path):
+            node = (
+                node.setdefault("items", {})
+                if star
+                else node.setdefault("properties", {}).setdefault(key, {})
+            )
+        node.update({"minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER})
+    return root
 
 
 Trie = dict[str, Any]

@@ -137,8 +137,7 @@ def fact_of(data: Any, check_annotator: bool = True) -> Fact | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(NamedTuple):
     """Where a record is: the number of its file in the run (`CrossFileIndex.file`), its line, and its bytes
     (`reading.Record.offset`, length), from which a finding about it is located once it is known."""
 
@@ -162,6 +161,7 @@ class _Row(NamedTuple):
     consulted: bool
 
 
+_UNSEEN = object()
 SPILL_ROWS = 50_000
 """Rows kept in memory before the index moves them to a temporary SQLite file (flat memory for any input)."""
 
@@ -250,6 +250,7 @@ class CrossFileIndex:
         self._rows = _Rows()
         self._pending: list[_Pending] = []
         self._seq = 0
+        self._judges: dict[Path, Registry | object | None] = {}
 
     def registry_file(self, path: Path) -> Path | None:
         """The registry that governs `path`: the override, or the nearest annotators.json above it."""
@@ -293,27 +294,30 @@ class CrossFileIndex:
         reported, except that when the registry governing it is one of the `given_registries`, its
         annotator is checked against that registry."""
         doc_id, annotator, role, digest, check = fact
-        source = self.files[where.file][0]
-        judged = not consulted or (given_registries and self.registry_file(source) in given_registries)
-        if annotator is not None and check and judged:
-            self._check_annotator(where, source, annotator, role)
+        if annotator is not None and check:
+            source = self.files[where.file][0]
+            if not consulted or (given_registries and self.registry_file(source) in given_registries):
+                self._check_annotator(where, source, annotator, role)
         if doc_id is not None:
             self._seq += 1
-            self._rows.add(
-                _Row(
-                    doc_id,
-                    self._seq,
-                    where.file,
-                    where.line,
-                    where.offset,
-                    where.length,
-                    annotator,
-                    digest,
-                    consulted,
-                )
-            )
+            self._rows.add(_Row(doc_id, self._seq, *where, annotator, digest, consulted))
 
     def _check_annotator(self, where: Where, source: Path, annotator: str, role: str | None) -> None:
+        # What governs a file is settled at its first record (reported once): the rest only look it up.
+        registry = self._judges.get(source, _UNSEEN)
+        if registry is _UNSEEN:
+            registry = self._judges[source] = self._judge(where, source)
+        if not isinstance(registry, Registry):
+            return
+        if annotator not in registry.roles:
+            message = f"{short(annotator)} is not registered in {registry.file}"
+            self._pending.append(_Pending(where, "annotator.unregistered", "$.annotator", message))
+        elif role is not None and role not in registry.roles[annotator]:
+            message = f"{short(annotator)} is not registered as {role}"
+            self._pending.append(_Pending(where, "annotator.role-not-granted", "$.role", message))
+
+    def _judge(self, where: Where, source: Path) -> Registry | None:
+        """The registry that judges the annotators of `source`, or None (reported once: no registry)."""
         file = self.registry_file(source)
         if file is None:
             folder = str(source.parent)
@@ -330,19 +334,14 @@ class CrossFileIndex:
                         f"no {REGISTRY_NAME} in {folder} or any parent folder",
                     )
                 )
-            return
+            return None
         registry = self.registry(file, self.override_display if file == self.override else None)
         if registry is None:
-            return
+            return None
         self.check_registry_file(file, registry.file)
         if not registry.read:
-            return  # its own finding says why; judging ids by it would only add noise
-        if annotator not in registry.roles:
-            message = f"{short(annotator)} is not registered in {registry.file}"
-            self._pending.append(_Pending(where, "annotator.unregistered", "$.annotator", message))
-        elif role is not None and role not in registry.roles[annotator]:
-            message = f"{short(annotator)} is not registered as {role}"
-            self._pending.append(_Pending(where, "annotator.role-not-granted", "$.role", message))
+            return None  # its own finding says why; judging ids by it would only add noise
+        return registry
 
     def finish(self) -> list[Issue]:
         """The rules across annotations (one per document and annotator, one text per document), every

@@ -367,7 +367,7 @@ def _open(path: Path, name: str) -> tuple[Any, int] | Record:
             name, "path.not-regular-file", "not a regular file (a FIFO, socket or device): not read"
         )
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb"), info.st_size
+    return os.fdopen(fd, "rb", buffering=_CHUNK), info.st_size  # a JSONL line spans many 8 KiB buffers
 
 
 def iter_records(

@@ -174,8 +174,8 @@ class Validation:
         return self._stream(keep=True)
 
     def _stream(self, keep: bool) -> Iterator[Annotation]:
-        """`annotations()`; without `keep`, workers do not hand the annotations back (only the report is
-        wanted), and the annotations yielded carry no data."""
+        """`annotations()`; without `keep`, nothing is yielded and workers do not hand the annotations back
+        (only the report is wanted)."""
         self._lines: dict[int, int] = {}  # lines read so far of each file (for the parts of a split file)
         spools: list[Spool] = []
         try:
@@ -185,7 +185,7 @@ class Validation:
             given = frozenset(s.path.parent.resolve() / s.path.name for s in self.files if s.is_registry)
             parts = self._parts(spools)
             for part, results in self._checked(parts, keep):
-                yield from self._take(part, results, given)
+                yield from self._take(part, results, given, keep)
             self.report.issues.extend(self.index.finish())
         finally:
             for spool in spools:
@@ -261,9 +261,12 @@ class Validation:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _take(self, part: Part, results: Iterable[Checked], given: frozenset[Path]) -> Iterator[Annotation]:
+    def _take(
+        self, part: Part, results: Iterable[Checked], given: frozenset[Path], keep: bool
+    ) -> Iterator[Annotation]:
         """Add what the records of one part say to the report and the index, in order; yield the valid
-        annotations. Lines of a part after the first of its file are shifted by the lines before it."""
+        annotations (when `keep`). Lines of a part after the first of its file are shifted by the lines
+        before it."""
         if part.start == 0:
             self._lines[part.file] = 0
             if part.consult:
@@ -286,7 +289,7 @@ class Validation:
             self.report.issues.extend(issues)
             if checked.fact is not None:
                 self.index.note(Where(part.file, line, checked.offset, checked.length), checked.fact)
-            if checked.valid:
+            if checked.valid and keep:
                 yield Annotation(part.display, line, checked.data)
         self._lines[part.file] = base + count
 

@@ -612,59 +612,83 @@ def _event_clean(event: dict[str, Any]) -> bool:
     if out or not _counts_clean(event.get("counts")) or not _places_clean(event):
         return False
     sources = event.get("sources")
-    if isinstance(sources, list) and any(
-        isinstance(s, dict) and _int(s.get("credibility")) == 1 for s in sources
-    ):
-        _check_sources(sources, "$", out)
+    if isinstance(sources, list):
+        for source in sources:
+            if isinstance(source, dict) and _number(source.get("credibility")) == 1:
+                _check_sources(sources, "$", out)  # rare: the defensive rule decides
+                break
     return not out
+
+
+_NEEDED = {
+    qualifier: tuple(("min", "best", "max").index(k) for k in keys) for qualifier, keys in _NEEDS.items()
+}
+
+
+def _number(value: Any) -> int | None:
+    """`_int`, without the call for the usual int or absent value."""
+    return value if type(value) is int or value is None else _int(value)
 
 
 def _counts_clean(counts: Any) -> bool:
     if not isinstance(counts, list):
         return True
     scopes: set[str] = set()
-    items = 0
-    primaries = 0
+    items = primaries = 0
     for item in counts:
         if not isinstance(item, dict):
             continue
         items += 1
-        low, best, high = _int(item.get("min")), _int(item.get("best")), _int(item.get("max"))
-        given = [v for v in (low, best, high) if v is not None]
-        if any(a > b for a, b in itertools.pairwise(given)):
+        if not _numbers_clean(item):
             return False
-        qualifier = item.get("qualifier")
-        if qualifier == "vague" and given:
-            return False
-        if qualifier != "vague" and isinstance(qualifier, str) and qualifier in _NEEDS:
-            numbers = {"min": low, "best": best, "max": high}
-            if any(numbers[k] is None for k in _NEEDS[qualifier]):
-                return False
         scope = item.get("scope", "total")
         if isinstance(scope, str):
             if scope in scopes:
                 return False
             scopes.add(scope)
-        if "as_of" in item and scope != "cumulative":
+        if scope != "cumulative" and "as_of" in item:
             return False
         primaries += item.get("primary") is True
     return not items or primaries == 1
 
 
+def _numbers_clean(item: dict[str, Any]) -> bool:
+    """`_check_numbers` of one count finds nothing."""
+    numbers = (_number(item.get("min")), _number(item.get("best")), _number(item.get("max")))
+    last = None
+    for value in numbers:
+        if value is not None:
+            if last is not None and last > value:
+                return False  # counts.order
+            last = value
+    qualifier = item.get("qualifier")
+    if qualifier == "vague":
+        return last is None
+    needed = _NEEDED.get(qualifier) if isinstance(qualifier, str) else None
+    return needed is None or all(numbers[i] is not None for i in needed)
+
+
+_CODES: list[frozenset[str]] = []
+
+
 def _codes_clean(place: dict[str, Any]) -> bool:
+    if not _CODES:
+        _CODES.extend((_countries(), _subdivisions()))
+    countries, known = _CODES
     country, controller = place.get("country"), place.get("controlling_state")
     subs = place.get("subdivisions")
-    countries = _countries()
     if (
         isinstance(country, str)
         and country in countries
         and (controller is None or (isinstance(controller, str) and controller in countries))
     ):
-        known = _subdivisions()
+        if subs is None or not isinstance(subs, list):
+            return True
         prefix = f"{country}-"
-        if not isinstance(subs, list) or all(
-            isinstance(s, str) and s in known and s[:3] == prefix for s in subs
-        ):
+        for sub in subs:
+            if not (isinstance(sub, str) and sub in known and sub[:3] == prefix):
+                break
+        else:
             return True
     out: list[Finding] = []
     _check_codes(place, "$", out)
@@ -686,7 +710,7 @@ def _places_clean(event: dict[str, Any]) -> bool:
                 return False
             if leg.get("role") == "destination" and isinstance(leg.get("country"), str):
                 countries.append(leg["country"])
-    at_home = bool(countries) and all(c == KP for c in countries)
+    at_home = bool(countries) and countries.count(KP) == len(countries)
     if event.get("mobilization_type") == "overseas_dispatch" and at_home:
         return False
     sanctions = event.get("sanctions")

@@ -15,7 +15,7 @@ import jsonschema_rs
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..report import Finding, short
-from ..schema import ROOT, SchemaSet, Shape
+from ..schema import ROOT, SchemaSet
 from . import jsonpath
 from .locate import MAX_SAFE_INTEGER
 
@@ -88,8 +88,9 @@ def guard(schemas: SchemaSet) -> Any | None:
     """A compiled validator that accepts an annotation only when the schema does and every number in it is an
     integer within +/-(2**53 - 1); None when the schema is not closed (`SchemaSet.shape`).
 
-    With a closed schema, numbers can only sit at the shape's number paths: the guard adds those bounds there
-    (in its own small schema, beside the real one: the schema files are never changed). Used on values read
+    With a closed schema, numbers can only sit at the shape's number paths: the guard adds those bounds where
+    the schema has none as tight (in its own small schema, beside the real one: the schema files are never
+    changed). Used on values read
     by `reading.fast_parse`, whose fractions and exponents are `LosslessFloat`s: the compiled validator
     raises ValueError on one wherever a keyword looks at it, which, the schema being closed, is everywhere.
     """
@@ -97,7 +98,11 @@ def guard(schemas: SchemaSet) -> Any | None:
     if shape is None:
         return None
     registry = jsonschema_rs.Registry(list(schemas.resources.items()))
-    bounds = _bounds(shape)
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    for path, node in schemas.instance_nodes():
+        nodes.setdefault(path, []).append(node)
+    unbounded = [p for p in sorted(shape.paths("integer", "number")) if not _bounded(nodes.get(p, []))]
+    bounds = _bounds(unbounded)
     return jsonschema_rs.Draft202012Validator(
         {"allOf": [{"$ref": schemas.uri(ROOT)}, bounds]},
         registry=registry,
@@ -106,10 +111,25 @@ def guard(schemas: SchemaSet) -> Any | None:
     )
 
 
-def _bounds(shape: Shape) -> dict[str, Any]:
-    """A schema that bounds every value at the number paths of `shape` (and says nothing else)."""
+def _bounded(nodes: list[dict[str, Any]]) -> bool:
+    """Whether the schema itself keeps a number at these nodes' path within +/-(2**53 - 1)."""
+
+    def within(value: Any) -> bool:
+        return isinstance(value, int | float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+
+    for node in nodes:
+        values = node.get("enum", [node["const"]] if "const" in node else None)
+        if isinstance(values, list) and all(not isinstance(v, int | float) or within(v) for v in values):
+            return True
+    high = any(within(n.get("maximum")) or within(n.get("exclusiveMaximum")) for n in nodes)
+    low = any(within(n.get("minimum")) or within(n.get("exclusiveMinimum")) for n in nodes)
+    return high and low
+
+
+def _bounds(paths: list[str]) -> dict[str, Any]:
+    """A schema that bounds every value at `paths` (and says nothing else)."""
     root: dict[str, Any] = {}
-    for path in sorted(shape.paths("integer", "number")):
+    for path in paths:
         node = root
         for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", path):
             node = (

@@ -203,7 +203,7 @@ class Validation:
         sources = [(s, True) for s in self.consulted] + [(s, False) for s in self.files if not s.is_registry]
         total = sum(_size(s) for s, _ in sources)
         self.parallel = self.workers > 1 and total >= PARALLEL_MIN_BYTES
-        target = min(max(total // (self.workers * 8), PART_BYTES[0]), PART_BYTES[1])
+        target = self._target = min(max(total // (self.workers * 8), PART_BYTES[0]), PART_BYTES[1])
         parts: list[Part] = []
         for source, consult in sources:
             if source.stream is not None:
@@ -225,7 +225,8 @@ class Validation:
             )
             whole: list[tuple[int, int | None]] = [(0, None)]
             for start, end in ranges or whole:
-                parts.append(Part(file, source.path, source.display, start, end, consult))
+                size = (end - start) if end is not None else _size(source)
+                parts.append(Part(file, source.path, source.display, start, end, consult, size))
         return parts
 
     def _checked(self, parts: list[Part], keep: bool) -> Iterator[tuple[Part, Iterable[Checked]]]:
@@ -244,20 +245,24 @@ class Validation:
             initargs=(self.schema_dir, self.max_record_bytes, self.fast is not None),
         )
         try:
-            queue: deque[tuple[Part, Future[list[Checked]] | None]] = deque()
-            todo = iter(parts)
+            queue: deque[tuple[list[Part], Future[list[list[Checked]]] | None]] = deque()
+            todo = iter(_batches(parts, self._target))
 
             def submit() -> None:
-                part = next(todo, None)
-                if part is not None:
-                    queue.append((part, None if part.spool else pool.submit(_check_part, part, keep)))
+                batch = next(todo, None)
+                if batch is not None:
+                    local = batch[0].spool is not None
+                    queue.append((batch, None if local else pool.submit(_check_parts, batch, keep)))
 
             for _ in range(self.workers * WINDOW):
                 submit()
             while queue:
-                part, future = queue.popleft()
+                batch, future = queue.popleft()
                 submit()
-                yield part, (future.result() if future is not None else self.checker.check(part, keep))
+                if future is None:
+                    yield batch[0], self.checker.check(batch[0], keep)
+                else:
+                    yield from zip(batch, future.result(), strict=True)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -345,6 +350,7 @@ class Part:
     start: int = 0
     end: int | None = None
     consult: bool = False
+    size: int = 0
     spool: Spool | None = dataclasses.field(default=None, compare=False)
 
 
@@ -429,9 +435,28 @@ def _start_worker(schema_dir: Path | str | None, max_record_bytes: int, fast: bo
     _WORKER = Checker(schema_dir, max_record_bytes, fast)
 
 
-def _check_part(part: Part, keep: bool) -> list[Checked]:
+def _check_parts(parts: list[Part], keep: bool) -> list[list[Checked]]:
     assert _WORKER is not None, "a worker without its checker"
-    return list(_WORKER.check(part, keep))
+    return [list(_WORKER.check(part, keep)) for part in parts]
+
+
+def _batches(parts: list[Part], target: int) -> Iterator[list[Part]]:
+    """The parts in order, small ones (files) together up to about `target` bytes, so that a corpus of
+    many small files does not pay a round trip to a worker per file; standard input alone."""
+    batch: list[Part] = []
+    size = 0
+    for part in parts:
+        if part.spool is not None or (batch and size + part.size > target):
+            if batch:
+                yield batch
+            batch, size = [], 0
+        if part.spool is not None:
+            yield [part]
+            continue
+        batch.append(part)
+        size += part.size
+    if batch:
+        yield batch
 
 
 def _stdin_source(

@@ -3,6 +3,7 @@ marker) and one release built from them, shared read-only by the tests that only
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 import tests.support  # noqa: F401  (sets the offline environment before any test imports datasets)
 from nklabor.release.build import BuildResult, build_release
+from nklabor.release.versions import published
+from tests.support import ROOT
 from tests.support.synthetic import corpus_annotations, write_corpus
 
 
@@ -46,3 +49,19 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 @pytest.fixture(scope="session")
 def shared_release(shared_build: BuildResult) -> Path:
     return shared_build.path
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The shipped annotations built as the next major version beside a copy of the published releases (so
+    splits, pseudonyms and the changelog follow them), once per session. Read it, never write to it."""
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(ROOT / "releases", root / "releases")
+    versions = published(root / "releases")
+    version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
+    return build_release(version, ROOT / "annotations", root / "releases")
+
+
+@pytest.fixture(scope="session")
+def shipped_release(shipped_build: BuildResult) -> Path:
+    return shipped_build.path

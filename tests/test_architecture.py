@@ -16,6 +16,7 @@ ALLOWED = {
     "agreement": set(),
     "annotating": {"agreement", "validation"},
     "release": {"agreement", "validation"},
+    "evaluation": {"agreement", "release", "validation"},
     "cli": {"annotating", "release", "validation"},
 }
 OLD_NAME = re.compile(r"^\s*(import|from) toolkit\b", re.M)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from jsonschema import Draft202012Validator
 from nklabor import SchemaError, ToolkitEnvironmentError, load_schemas
 from nklabor.annotating.migration import RENAMED
 from nklabor.schema import default_schema_dir
-from tests.support import SHARED
+from tests.support import ROOT, SHARED
 
 SCHEMA_DIR = default_schema_dir()
 CODEBOOK = SHARED / "spec" / "codebook.md"
@@ -137,16 +139,54 @@ def test_an_invalid_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_format_checkers_are_an_environment_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nklabor import schema
+
     checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
     checkers.pop("date-time")
     monkeypatch.setattr(Draft202012Validator.FORMAT_CHECKER, "checkers", checkers)
-    load_schemas.cache_clear()
+    schema._validator_class.cache_clear()
+    schema._python_validator.cache_clear()
     try:
         with pytest.raises(ToolkitEnvironmentError, match="date-time"):
+            load_schemas().validator()
+    finally:
+        monkeypatch.undo()
+        schema._validator_class.cache_clear()
+        schema._python_validator.cache_clear()
+
+
+def test_missing_format_modules_are_an_environment_error_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nklabor import schema
+
+    real = schema.find_spec
+    monkeypatch.setattr(schema, "find_spec", lambda name: None if name == "rfc3339_validator" else real(name))
+    load_schemas.cache_clear()
+    try:
+        with pytest.raises(ToolkitEnvironmentError, match="rfc3339_validator missing"):
             load_schemas()
     finally:
         monkeypatch.undo()
         load_schemas.cache_clear()
+
+
+def test_validating_a_valid_file_never_imports_python_jsonschema() -> None:
+    """The compiled validator checks the common all-valid record; jsonschema is for listing errors."""
+    code = (
+        "import sys, nklabor; r = nklabor.validate(['annotations']); "
+        "print(r.valid, sorted(m for m in ('jsonschema', 'referencing', 'pycountry') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "[]"], done.stdout + done.stderr
+
+
+def test_an_invalid_schema_is_still_explained_by_python_jsonschema(tmp_path: Path) -> None:
+    folder = tmp_path / "schema"
+    shutil.copytree(default_schema_dir(), folder, ignore=shutil.ignore_patterns("1.0"))
+    node = json.loads((folder / "time.schema.json").read_text(encoding="utf-8"))
+    node["properties"]["start"]["minLength"] = -1
+    (folder / "time.schema.json").write_text(json.dumps(node), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"time\.schema\.json: not a valid draft 2020-12 schema at "):
+        load_schemas(folder)
 
 
 @pytest.mark.parametrize(

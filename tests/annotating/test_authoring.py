@@ -39,6 +39,8 @@ def new(tmp_path: Path, *extra: str) -> tuple[Path, object]:
             "2025-02-20",
             "--out",
             str(out),
+            "--annotator",
+            "ann-01",
             *extra,
         ],
     )
@@ -180,3 +182,50 @@ def test_written_files_have_the_mode_of_a_checkout(tmp_path: Path) -> None:
     out, result = new(tmp_path)
     assert result.exit_code == 0  # type: ignore[attr-defined]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_new_has_no_default_annotator(tmp_path: Path) -> None:
+    (tmp_path / "annotators.json").write_text((DATA / "annotators.json").read_text(encoding="utf-8"))
+    article = tmp_path / "article.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    args = [
+        "new",
+        str(article),
+        "--id",
+        "asiapress-2025-musan",
+        "--outlet",
+        "ASIAPRESS",
+        "--url",
+        "https://www.asiapress.org/example/",
+        "--published",
+        "2025-02-20",
+        "--out",
+        str(tmp_path / "a.json"),
+    ]
+    forgotten = runner.invoke(app, args, env={"NKLABOR_ANNOTATOR": ""})
+    assert forgotten.exit_code == 2 and "error: --annotator: say who you are" in forgotten.output
+    assert not (tmp_path / "a.json").exists()
+    from_environment = runner.invoke(app, args, env={"NKLABOR_ANNOTATOR": "ann-02"})
+    assert from_environment.exit_code == 0, from_environment.output
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["annotator"] == "ann-02"
+
+
+def test_new_signs_with_the_configured_default_annotator_under_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "annotators.json").write_text((DATA / "annotators.json").read_text(encoding="utf-8"))
+    (tmp_path / "nklabor.toml").write_text('default_annotator = "ann-01"\n', encoding="utf-8")
+    (tmp_path / "article.txt").write_bytes(ARTICLE.encode("utf-8"))
+    monkeypatch.chdir(tmp_path)
+    args = ["new", "article.txt", "--id", "asiapress-2025-musan", "--outlet", "ASIAPRESS", "--url"]
+    args += ["https://www.asiapress.org/example/", "--published", "2025-02-20", "--out"]
+    configured = runner.invoke(app, [*args, "a.json"], env={"NKLABOR_ANNOTATOR": ""})
+    assert configured.exit_code == 0, configured.output
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["annotator"] == "ann-01"
+    overridden = runner.invoke(app, [*args, "b.json"], env={"NKLABOR_ANNOTATOR": "ann-02"})
+    assert overridden.exit_code == 0, overridden.output
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["annotator"] == "ann-02"
+    (tmp_path / "nklabor.toml").write_text('default_annotator = "x"\n', encoding="utf-8")
+    broken = runner.invoke(app, [*args, "c.json"], env={"NKLABOR_ANNOTATOR": ""})
+    assert broken.exit_code == 2 and "'x' must be a pseudonymous id" in broken.output
+    assert not (tmp_path / "c.json").exists()

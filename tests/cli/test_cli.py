@@ -113,3 +113,9 @@ def test_version_prints_the_package_and_schema_versions() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"nklabor {version('nklabor')} (schema {load_schemas().version})"
+
+
+def test_shell_completion_is_offered() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "--install-completion" in result.output and "--show-completion" in result.output

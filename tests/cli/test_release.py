@@ -29,6 +29,10 @@ def test_build_prints_the_report_and_what_it_published(corpus: Path, tmp_path: P
     assert lines[0] == "valid: 15 record(s) in 2 file(s), 0 error(s)"  # 12 documents, #3 twice, #5 thrice
     assert lines[1].startswith(f"built {out / 'v1.0.0'}: 11 documents (train ")
     assert lines[2] == "withheld until adjudicated: synthetic-3-0000003"
+    assert lines[3] == (
+        f"2 annotator(s) got a stable pseudonym: commit {out / '.pseudonyms.json'} with the release "
+        "(never publish it)"
+    )
     code, output = invoke("build", "--version", "1.0.0", "--from", str(corpus), "--out", str(out))
     assert code == 2 and "already published; releases are never overwritten" in output
 

@@ -189,7 +189,8 @@ def test_a_leak_fails_the_build_and_publishes_nothing(
     ) as caught:
         build_release("1.0.0", corpus, out)
     assert MARKER not in str(caught.value)
-    assert os.listdir(out) == [".v1.0.0.lock"]
+    # Only the locks: no release, no staging folder, and no pseudonym recorded for a release never published.
+    assert sorted(os.listdir(out)) == [".pseudonyms.lock", ".v1.0.0.lock"]
 
 
 def test_a_schema_withholding_a_published_field_is_refused(tmp_path: Path) -> None:
@@ -311,3 +312,19 @@ def test_parquet_has_no_pandas_index_and_stable_sort(shared_release: Path) -> No
         docs = table.column(key).to_pylist()
         assert docs == sorted(docs)
         assert not any(pa.types.is_dictionary(f.type) for f in table.schema)
+
+
+def test_the_shipped_annotations_rebuild_byte_identical(shipped_build: BuildResult, tmp_path: Path) -> None:
+    """The real annotations, with everything a release now holds (figure, labels, human agreement), built
+    again beside the same earlier releases and pseudonym mapping."""
+    first = shipped_build.path
+    releases = tmp_path / "releases"
+    shutil.copytree(ROOT / "releases", releases)
+    mapping = first.parent / ".pseudonyms.json"
+    shutil.copy(mapping, releases / ".pseudonyms.json")
+    second = build_release(str(shipped_build.version), ROOT / "annotations", releases).path
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert {"label_distribution.svg", "labels.json", "agreement.json"} <= set(names)
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    for rel in names:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel

@@ -3,17 +3,27 @@ statistics."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import datasets
+import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from huggingface_hub import DatasetCard
 
 from nklabor import load_schemas
-from nklabor.release.card import size_category
+from nklabor.release import metadata, pseudonyms
+from nklabor.release.build import BuildResult
+from nklabor.release.card import changelog, size_category
+from nklabor.release.diff import diff_releases
+from nklabor.release.layout import FIGURE, PSEUDONYMS
 from nklabor.release.verify import verify_release
+from nklabor.release.versions import published
+from tests.support import ROOT
 
 SECTIONS = (
     "## Motivation",
@@ -111,3 +121,81 @@ def test_statistics_are_counted_from_the_data(shared_release: Path) -> None:
 )
 def test_size_categories(n: int, bucket: str) -> None:
     assert size_category(n) == bucket
+
+
+def test_the_changelog_is_generated_from_the_diff() -> None:
+    old, new = ROOT / "releases" / "v1.0.0", ROOT / "releases" / "v1.1.0"
+    if not (old.is_dir() and new.is_dir()):
+        pytest.skip("releases v1.0.0 and v1.1.0 are not checked in")
+    lines = changelog(diff_releases(old, new))
+    assert "Columns of `documents`: added `agreement`." in lines
+    assert (
+        "Gold now adjudicated (was a single annotation): `asiapress-2026-musan-workers-russia`, "
+        "`dailynk-2021-komdok-soldiers-miners`, `dailynk-2022-donbas-workers-selected`." in lines
+    )
+    assert "Splits: no document moved." in lines
+    assert any(line.startswith("Events relabelled (2): ") for line in lines)
+
+
+def test_the_card_changelog_of_a_later_release_lists_its_changes(shipped_release: Path) -> None:
+    text = (shipped_release / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Changelog") :]
+    previous = [v for v in published(shipped_release.parent) if v.name != shipped_release.name]
+    if not previous:
+        assert "- First release." in section
+        return
+    change = diff_releases(shipped_release.parent / previous[-1].name, shipped_release)
+    assert f"Compared with {previous[-1].name}:" in section
+    for line in changelog(change):
+        assert f"- {line}" in section
+
+
+def newest_current_release() -> Path | None:
+    """The newest checked-in release built under the current codebook, if any."""
+    folder = ROOT / "releases"
+    for version in reversed(published(folder)):
+        if load_schemas(folder / version.name / "schema").version == load_schemas().version:
+            return folder / version.name
+    return None
+
+
+def check_figure_citation_and_contact(release: Path) -> None:
+    text = (release / "README.md").read_text(encoding="utf-8")
+    version = release.name[1:]
+    assert f"]({FIGURE})" in text and (release / FIGURE).is_file()
+    assert (release / FIGURE).read_bytes().startswith(b"<?xml")
+    croissant = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["citeAs"] == metadata.bibtex(version, date.fromisoformat(croissant["datePublished"]))
+    assert f"```bibtex\n{croissant['citeAs']}\n```" in text
+    assert croissant["citeAs"].startswith(f"@misc{{{metadata.citation_key(version)},")
+    assert croissant["url"] == metadata.REPOSITORY
+    section = text[text.index("## Authors, contact and corrections") : text.index("## License")]
+    for address in (metadata.REPOSITORY, metadata.ISSUES, metadata.PRIVATE_REPORTS):
+        assert address in section
+    assert "Annotations: CC BY 4.0. Article texts and quotes remain the copyright of their publishers" in text
+    card = DatasetCard.load(release / "README.md")
+    assert card.data.license == "other" and card.data.pretty_name == metadata.TITLE
+    assert mlc.Dataset(jsonld=release / "croissant.json").metadata.ctx.issues.errors == set()
+
+
+def test_the_card_shows_the_figure_the_citation_and_the_contact(shipped_release: Path) -> None:
+    check_figure_citation_and_contact(shipped_release)
+
+
+def test_the_newest_published_card_shows_the_figure_the_citation_and_the_contact() -> None:
+    release = newest_current_release()
+    if release is None:
+        pytest.skip("no checked-in release is built under the current codebook yet")
+    check_figure_citation_and_contact(release)
+    assert verify_release(release).ok
+
+
+def test_the_card_says_from_which_version_pseudonyms_are_stable(shipped_build: BuildResult) -> None:
+    text = (shipped_build.path / "README.md").read_text(encoding="utf-8")
+    since = pseudonyms.load(shipped_build.path.parent / PSEUDONYMS).since
+    assert since is not None and f"They are stable from v{since} on" in text
+    legacy = [v.name for v in published(shipped_build.path.parent) if v < since]
+    if legacy:
+        assert f"Earlier releases ({', '.join(legacy)}) numbered annotators anew" in text
+    if since == shipped_build.version and legacy:
+        assert "Release pseudonyms are stable from this version on" in text

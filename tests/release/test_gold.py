@@ -1,10 +1,10 @@
-"""Gold selection and release pseudonyms."""
+"""Gold selection, and the order in which published annotators appear."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nklabor.release.gold import pseudonyms, select_gold
+from nklabor.release.gold import annotators_in_order, select_gold
 
 
 def ann(doc: str, annotator: str, role: str = "annotator", label: str = "x") -> dict[str, Any]:
@@ -37,8 +37,6 @@ def test_a_lone_adjudication_is_used() -> None:
     assert [d.id for d in gold.documents] == ["a-doc"] and gold.withheld == []
 
 
-def test_pseudonyms_follow_document_order_and_never_equal_raw_ids() -> None:
+def test_published_annotators_come_in_document_order() -> None:
     gold = select_gold([ann("z-doc", "ann-01"), ann("a-doc", "ann-07"), ann("m-doc", "ann-01")])
-    names = pseudonyms(gold.documents)
-    assert names == {"ann-07": "R1", "ann-01": "R2"}
-    assert not set(names.values()) & set(names)
+    assert annotators_in_order(gold.documents) == ["ann-07", "ann-01"]

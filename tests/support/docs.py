@@ -133,3 +133,117 @@ def write_article(path: Path, document: str) -> None:
 
     annotation = next((ROOT / "annotations").glob(f"{document}.*.json"))
     path.write_text(json.loads(annotation.read_text(encoding="utf-8"))["document"]["text"], encoding="utf-8")
+
+
+_BUILT: dict[str, tuple[Path, str]] = {}
+
+
+def current_release() -> tuple[Path, str]:
+    """(project folder, release folder name) of a release built under the current codebook, for examples of
+    what such a release offers: the newest checked-in one when it is of the current codebook, else the shipped
+    annotations built once per process as the next major version in a sandbox copy of the project (removed
+    at exit)."""
+    if "release" in _BUILT:
+        return _BUILT["release"]
+    import atexit
+
+    from nklabor import load_schemas
+    from nklabor.release.build import build_release
+    from nklabor.release.versions import published
+
+    versions = published(ROOT / "releases")
+    newest = ROOT / "releases" / versions[-1].name if versions else None
+    if newest is not None and load_schemas(newest / "schema").version == load_schemas().version:
+        _BUILT["release"] = (ROOT, newest.name)
+        return _BUILT["release"]
+    root = Path(tempfile.mkdtemp(prefix="nklabor-docs-"))
+    atexit.register(shutil.rmtree, root, True)
+    shutil.copytree(ROOT / "annotations", root / "annotations")
+    shutil.copytree(ROOT / "releases", root / "releases")
+    version = f"{versions[-1].major + 1}.0.0" if versions else "1.0.0"
+    result = build_release(version, root / "annotations", root / "releases")
+    _BUILT["release"] = (root, result.path.name)
+    return _BUILT["release"]
+
+
+@contextmanager
+def empty_folder() -> Iterator[Path]:
+    """An empty temporary folder: where the annotator walkthrough starts (`nklabor init`)."""
+    with tempfile.TemporaryDirectory(prefix="nklabor-docs-") as tmp:
+        yield Path(tmp)
+
+
+def corrected_article(path: Path, annotation: Path) -> None:
+    """The article of `annotation` with two corrections (an en dash made an em dash, a date added before most
+    quotes), as a plain text file (for the `nklabor reanchor` example)."""
+    import json
+
+    text = json.loads(annotation.read_text(encoding="utf-8"))["document"]["text"]
+    fixed = text.replace("locals – who", "locals — who").replace("last Thursday,", "last Thursday (June 24),")
+    path.write_text(fixed, encoding="utf-8")
+
+
+def broken_export(path: Path) -> None:
+    """Break a Label Studio export in two ways (an event region with an unknown label, an indicator's span
+    off the text), for the import example."""
+    import json
+
+    export = json.loads(path.read_text(encoding="utf-8"))
+    result = export[0]["annotations"][0]["result"]
+    result[0]["value"]["labels"] = ["mobilisation"]
+    indicator = next(item for item in result if item.get("from_name") == "indicator")
+    indicator["value"]["start"], indicator["value"]["end"] = 9000, 9040
+    path.write_text(json.dumps(export, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def labelstudio_mapping() -> None:
+    """The table of which Label Studio element holds which annotation field, read from the form itself."""
+    from nklabor.annotating.labelstudio import build_form
+    from nklabor.annotating.labelstudio.form import EVENT, INDICATOR, TASK
+
+    form = build_form()
+    tags = {"choices": "Choices", "textarea": "TextArea", "number": "Number", "datetime": "DateTime"}
+    rows = [
+        ("`document.text`", "the `Text` object `text` (task data `text`)"),
+        ("`document` (metadata), `schema_version`", "task data `nklabor` (shown: `title`), not labelled"),
+        ("`annotator`, `role`", "`--annotator`, `--role` of `nklabor labelstudio import`"),
+        ("`annotated_at`", "when Label Studio last saved the annotation (`updated_at`)"),
+        (
+            "`events[*]` and `events[*].evidence[*]`",
+            "span label `event`; the first region carries the fields",
+        ),
+        (
+            "`events[*].coercion[*]`",
+            "span label `indicator` (value = the indicator id), one region per evidence span",
+        ),
+    ]
+    for group in form.groups.values():
+        if group.evidence:
+            where = {"first": "[0]", "primary": "[primary]"}.get(group.pick or "", "")
+            rows.append(
+                (
+                    f"`events[*].{group.key}{where}.evidence[*]`",
+                    f"span label `evidence` value `{group.prefix}`",
+                )
+            )
+    rows.append(("evidence and further event regions", "a relation to the event's first region"))
+    for control in form.controls:
+        if control.owner == TASK:
+            field, where = f"`{control.key}`", "task-level"
+        elif control.owner == INDICATOR:
+            field, where = f"`events[*].coercion[*].{control.key}`", "per indicator region"
+        else:
+            holder = form.groups.get(control.group or "")
+            pick = {"first": "[0]", "primary": "[primary]"}.get(holder.pick or "", "") if holder else ""
+            field = (
+                f"`events[*].{holder.key}{pick}.{control.key}`" if holder else f"`events[*].{control.key}`"
+            )
+            where = "per event region"
+        kind = tags[control.kind] + (" (multiple)" if control.many and control.kind == "choices" else "")
+        rows.append((field, f"{kind} `{control.name}`, {where}"))
+    assert all(c.owner in (TASK, EVENT, INDICATOR) for c in form.controls)
+    rows.append(("everything else (listed below)", "TextArea `event_extra` (JSON), per event region"))
+    cog.outl("| nklabor field | Label Studio element |")
+    cog.outl("|---|---|")
+    for field, element in rows:
+        cog.outl(f"| {field} | {element} |")

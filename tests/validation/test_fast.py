@@ -260,3 +260,21 @@ def test_a_partial_run_consults_alike(tmp_path: Path, monkeypatch: pytest.Monkey
     assert fast.consulted == 1
     assert fast.to_dict() == slow.to_dict()
     assert any(i.code == "annotation.duplicate" for i in fast.issues)
+
+
+def test_predictions_report_the_same_on_the_fast_path(tmp_path: Path) -> None:
+    """A model's predictions (no annotator fields, a document predicted twice, one bad count) take the fast
+    path after the same placeholders are filled in."""
+    from nklabor.validation.run import PREDICTION_FIELDS
+
+    items = list(synthetic.generate(12, seed=21))
+    items.append(items[3])
+    items[5] = faults.inject(items[5], "counts_order") or items[5]
+    lines = []
+    for item in items:
+        lines.append(faults.dumps({k: v for k, v in item.items() if k not in PREDICTION_FIELDS}))
+    (tmp_path / "model.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast = Validation([tmp_path], predictions=True).run()
+    slow = Validation([tmp_path], predictions=True, fast=False).run()
+    assert fast.to_dict() == slow.to_dict()
+    assert {"annotation.duplicate", "counts.order"} <= set(fast.counts)

@@ -119,3 +119,22 @@ def test_valid_annotations_are_reported_with_derived_values() -> None:
             "present_after_deadline": None,
         },
     ]
+
+
+def test_predictions_mode_lets_the_annotator_fields_out_and_checks_the_rest(tmp_path: Path) -> None:
+    from nklabor.validation.run import PREDICTION_FIELDS
+
+    data = json.loads((DATA / "valid" / "komdok-excerpt.json").read_text(encoding="utf-8"))
+    for key in PREDICTION_FIELDS:
+        data.pop(key)
+    folder = tmp_path / "predictions"  # no annotators.json anywhere above it
+    folder.mkdir()
+    (folder / "model.jsonl").write_text(json.dumps(data) + "\n", encoding="utf-8")
+    plain = Validation([folder]).run()
+    assert not plain.valid and {i.code for i in plain.issues} == {"schema.required"}
+    found = Validation([folder], predictions=True).valid_annotations()
+    assert [a.data["annotator"] for a in found] == [PREDICTION_FIELDS["annotator"]]
+    data["events"][0]["status"] = "going"
+    (folder / "model.jsonl").write_text(json.dumps(data) + "\n", encoding="utf-8")
+    report = Validation([folder], predictions=True).run()
+    assert [i.code for i in report.issues] == ["schema.enum"]

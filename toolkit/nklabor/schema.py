@@ -11,27 +11,43 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
-from urllib.parse import urldefrag, urljoin
-
-import jsonschema
-import jsonschema.validators
-import jsonschema_rs
-import referencing
-import referencing.jsonschema
-import regress
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag, urljoin
 
 from .errors import SchemaError, ToolkitEnvironmentError
+
+if TYPE_CHECKING:
+    import referencing
+    import regress
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+# Validators are imported when they are first used, never at import (`nklabor --help` needs none); Python
+# `jsonschema`, `referencing` and `regress` (for `pattern`) only when a record fails and its errors are
+# listed, or the schema tree is walked: the common all-valid run is checked by jsonschema-rs alone, and
+# importing the three costs a sixth of a start-up.
 
 ROOT = "annotation"
 REGISTRY = "annotators"
 REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
+FORMAT_MODULES = ("rfc3339_validator", "rfc3986_validator")
+"""What makes `jsonschema` assert the `date-time` and `uri` formats (`date` needs nothing)."""
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
 JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 _KEY = re.compile(r"^[^.\[\]]+$")  # a key that an instance path (`$.a[*].b`) can name
+RENAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "2.0": {
+        "subdivision": ("subdivisions",),
+        "workers": ("counts",),
+        "source": ("sources",),
+        "precision": ("start_precision", "end_precision"),
+        "st_ideological_sanction": ("st_punitive_self_criticism", "st_indoctrination"),
+    },
+}
+"""The codebook's history: for each schema version, the fields and label ids of the version before it that it
+renamed or split, with what replaces them (`nklabor migrate` and `nklabor release diff` read it)."""
 
 
 def default_schema_dir() -> Path:
@@ -104,6 +120,9 @@ class SchemaSet:
 
     @cached_property
     def registry(self) -> referencing.Registry[Any]:
+        import referencing
+        import referencing.jsonschema
+
         # No `retrieve`: an unknown URI raises instead of being fetched.
         return referencing.Registry().with_resources(
             (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in self.resources.items()
@@ -178,6 +197,33 @@ class SchemaSet:
         self._walk(self.schema(name), self.uri(name), "$", found, set())
         return found
 
+    def _lookup(self, base: str, ref: str) -> Any:
+        """The node a `$ref` names. A whole file or a JSON pointer into one is looked up here, so that walking
+        the tree (`instance_nodes`, on the hot path's first record) imports no `referencing`; anything else
+        (an anchor, a schema with embedded `$id`s) is left to it."""
+        url, fragment = urldefrag(urljoin(base, ref))
+        if url in self.resources and (not fragment or fragment.startswith("/")) and not self._embedded_ids:
+            node: Any = self.resources[url]
+            try:
+                for token in fragment.split("/")[1:]:
+                    token = unquote(token).replace("~1", "/").replace("~0", "~")
+                    node = node[int(token)] if isinstance(node, list) else node[token]
+                return node
+            except (KeyError, IndexError, ValueError, TypeError):
+                pass  # let `referencing` say what is wrong
+        return self.registry.resolver(base_uri=base).lookup(ref).contents
+
+    @cached_property
+    def _embedded_ids(self) -> bool:
+        """Whether a schema file holds a subschema with its own `$id` (a base URI `_lookup` does not
+        follow)."""
+        return any(
+            _has_id(value)
+            for schema in self.resources.values()
+            for key, value in schema.items()
+            if key != "$id"
+        )
+
     def _walk(
         self,
         node: Any,
@@ -193,13 +239,20 @@ class SchemaSet:
             if (target, path) in seen:
                 return
             seen.add((target, path))
-            resolved = self.registry.resolver(base_uri=base).lookup(node["$ref"])
-            self._walk(resolved.contents, urldefrag(target).url, path, found, seen)
+            self._walk(self._lookup(base, node["$ref"]), urldefrag(target).url, path, found, seen)
         found.append((path, node))
         for key, sub in node.get("properties", {}).items():
             self._walk(sub, base, f"{path}.{key}", found, seen)
         if "items" in node:
             self._walk(node["items"], base, f"{path}[*]", found, seen)
+
+
+def _has_id(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$id" in node or any(_has_id(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_id(v) for v in node)
+    return False
 
 
 def _closed_shape(found: list[tuple[str, dict[str, Any]]]) -> Shape | None:
@@ -266,6 +319,8 @@ def _closed_array(path: str, group: list[dict[str, Any]]) -> bool:
 
 @lru_cache(maxsize=256)
 def _ecma_regex(pattern: str) -> regress.Regex:
+    import regress
+
     return regress.Regex(pattern, flags="u")
 
 
@@ -274,15 +329,32 @@ def _ecma_pattern(
 ) -> Iterator[ValidationError]:
     """`pattern` with ECMA-262 semantics, as JSON Schema and the compiled validator define it: Python's `re`
     lets `$` match before a final newline, so `"abc\\n"` would pass `^[a-z]+$`."""
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+@lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    import jsonschema.validators
+    from jsonschema import Draft202012Validator
+
+    missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    if missing:
+        raise ToolkitEnvironmentError(
+            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and "
+            "rfc3986-validator"
+        )
+    return jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
 
 
 @lru_cache(maxsize=8)
 def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
+    import referencing
+    import referencing.jsonschema
+    from jsonschema import Draft202012Validator
+
     # jsonschema picks the validator class of a `$ref`'s target by its `$schema`, which would drop the ECMA
     # `pattern`; the copies it validates with have no `$schema` (every file is draft 2020-12, checked on
     # load).
@@ -290,7 +362,7 @@ def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         (uri, referencing.jsonschema.DRAFT202012.create_resource(s)) for uri, s in bare.items()
     )
-    validator: Draft202012Validator = _Validator(
+    validator: Draft202012Validator = _validator_class()(
         bare[schemas.uri(name)],
         registry=registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
@@ -300,6 +372,8 @@ def _python_validator(schemas: SchemaSet, name: str) -> Draft202012Validator:
 
 @lru_cache(maxsize=8)
 def _fast_validator(schemas: SchemaSet, name: str) -> Any:
+    import jsonschema_rs
+
     registry = jsonschema_rs.Registry(list(schemas.resources.items()))
     return jsonschema_rs.Draft202012Validator(
         schemas.schema(name), registry=registry, validate_formats=True, offline=True
@@ -319,11 +393,13 @@ def _iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _check_formats() -> None:
-    missing = REQUIRED_FORMATS - set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    """The format checkers' modules are installed (cheap: nothing is imported). Whether `jsonschema` really
+    registered them is checked again when its validator is built (`_validator_class`)."""
+    missing = [name for name in FORMAT_MODULES if find_spec(name) is None]
     if missing:
         raise ToolkitEnvironmentError(
-            f"format checks {sorted(missing)} are unavailable: install rfc3339-validator and "
-            "rfc3986-validator"
+            f"format checks {sorted(REQUIRED_FORMATS - {'date'})} are unavailable ({', '.join(missing)} "
+            "missing): install rfc3339-validator and rfc3986-validator"
         )
 
 
@@ -368,13 +444,23 @@ def _read_schema(path: Path) -> dict[str, Any]:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from None
-    try:
-        Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        where = "/" + "/".join(str(p) for p in exc.path)
-        raise SchemaError(f"{path}: not a valid draft 2020-12 schema at {where}: {exc.message}") from None
     if not isinstance(schema, dict):
         raise SchemaError(f"{path}: a schema file must hold an object")
+    import jsonschema_rs
+
+    try:
+        valid = jsonschema_rs.meta.is_valid(schema)  # compiled: a hundredth of the Python check
+    except (jsonschema_rs.ReferencingError, ValueError):
+        valid = False
+    if not valid:  # only now pay for Python jsonschema: it says where and why
+        import jsonschema
+        from jsonschema import Draft202012Validator
+
+        try:
+            Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            where = "/" + "/".join(str(p) for p in exc.path)
+            raise SchemaError(f"{path}: not a valid draft 2020-12 schema at {where}: {exc.message}") from None
     return schema
 
 

@@ -37,7 +37,7 @@ def event_similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     pa, pb = a.get("place", {}), b.get("place", {})
     place = 0.0
     if pa.get("country") == pb.get("country"):
-        place = 0.5 + 0.5 * (pa.get("subdivision") == pb.get("subdivision"))
+        place = 0.5 + 0.5 * (set(pa.get("subdivisions", [])) == set(pb.get("subdivisions", [])))
     population = 1.0 - masi_distance(frozenset(a.get("population", [])), frozenset(b.get("population", [])))
     ta, tb = a.get("time", {}), b.get("time", {})
     try:

@@ -15,6 +15,7 @@ from ..validation import semantic, structural
 from ..validation.crossfile import load_registry, nearest_registry
 from ..validation.discovery import REGISTRY_NAME
 from ..validation.reading import iter_records
+from .quotes import NearMatch, near_matches, occurrences
 
 ANNOTATIONS = Path("annotations")
 """Where `nklabor new` writes by default."""
@@ -167,21 +168,23 @@ def plan_new(
             faults.append((name, finding.message))
     target = out or default_path(doc_id if "document.id" not in reported else "invalid", annotator)
     if "annotator" not in reported:
-        fault = _registration_fault(annotator, target, registry, schemas)
+        fault = registration_fault(annotator, target, registry, schemas)
         if fault:
             faults.append(("annotator", fault))
     if (target.exists() or target.is_symlink()) and not overwrite:
         faults.append(("out", f"{target} already exists"))
     if "document.id" not in reported:
-        faults.extend(_text_conflicts(target.parent, doc_id, annotation["document"]["text_sha256"], target))
+        faults.extend(text_conflicts(target.parent, doc_id, annotation["document"]["text_sha256"], target))
     if faults:
         raise OptionsError(faults)
     return NewAnnotation(target, annotation)
 
 
-def _registration_fault(
-    annotator: str, target: Path, registry: Path | None, schemas: SchemaSet
+def registration_fault(
+    annotator: str, target: Path, registry: Path | None, schemas: SchemaSet, role: str = ROLE_ANNOTATOR
 ) -> str | None:
+    """Why `annotator` may not sign `target` in `role` (not registered, or not for that role, in the registry
+    that governs it or in `registry`), or None."""
     file = registry if registry is not None else nearest_registry(target.parent)
     if file is None:
         return f"no {REGISTRY_NAME} in {target.parent} or above: register {annotator} there first"
@@ -191,12 +194,12 @@ def _registration_fault(
         return f"{file} cannot be used: {first.message if first else 'unreadable'}"
     if annotator not in found.roles:
         return f"{annotator!r} is not registered in {file}"
-    if ROLE_ANNOTATOR not in found.roles[annotator]:
-        return f"{annotator!r} is not registered as annotator in {file}"
+    if role not in found.roles[annotator]:
+        return f"{annotator!r} is not registered as {role} in {file}"
     return None
 
 
-def _text_conflicts(folder: Path, doc_id: str, digest: str, target: Path) -> list[tuple[str, str]]:
+def text_conflicts(folder: Path, doc_id: str, digest: str, target: Path) -> list[tuple[str, str]]:
     """Other annotations of the document in `folder` (named `<doc-id>.<annotator>.json`) whose text differs:
     the new file would conflict with them."""
     out: list[tuple[str, str]] = []
@@ -244,39 +247,46 @@ def document_text(path: Path) -> str:
 
 
 class QuoteError(UsageError):
-    """The quote is absent from the text, or occurs more than once and no occurrence was chosen. `occurrences`
-    is how often it occurs."""
+    """The quote is absent from the text, or occurs more than once and no occurrence was chosen.
+    `occurrences` is how often it occurs, `spans` every occurrence as a span, `suggestions` the near matches
+    of an absent quote."""
 
     exit_code = 1
 
-    def __init__(self, message: str, occurrences: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        occurrences: int = 0,
+        spans: list[dict[str, Any]] | None = None,
+        suggestions: list[NearMatch] | None = None,
+    ) -> None:
         super().__init__(message)
         self.occurrences = occurrences
+        self.spans = spans or []
+        self.suggestions = suggestions or []
 
 
 def find_span(text: str, quote: str, occurrence: int | None = None) -> dict[str, Any]:
     """`{start, end, quote}` of `quote` in `text`, in code points. Ambiguous quotes need `occurrence`
-    (1-based)."""
+    (1-based). An absent quote's error carries its near matches (curly or straight quotes, dashes, white
+    space, case); a repeated one's carries every occurrence."""
     quote = normalise_text(quote)
     if not quote:
         raise QuoteError("the quote is empty")
-    starts = []
-    at = text.find(quote)
-    while at >= 0:
-        starts.append(at)
-        at = text.find(quote, at + 1)
+    starts = occurrences(text, quote)
+    spans = [{"start": s, "end": s + len(quote), "quote": quote} for s in starts]
     if not starts:
-        raise QuoteError("the quote does not occur in the text (check quotes, apostrophes and spaces)")
+        near = near_matches(text, quote)
+        hint = f"; {len(near)} near match(es)" if near else " (check quotes, apostrophes and spaces)"
+        raise QuoteError(f"the quote does not occur in the text{hint}", 0, [], near)
     if occurrence is None:
         if len(starts) > 1:
             raise QuoteError(
-                f"the quote occurs {len(starts)} times (at {starts[:10]}); quote more words or choose "
-                "an occurrence",
+                f"the quote occurs {len(starts)} times; quote more words or choose an occurrence",
                 len(starts),
+                spans,
             )
-        start = starts[0]
-    elif 1 <= occurrence <= len(starts):
-        start = starts[occurrence - 1]
-    else:
-        raise QuoteError(f"occurrence {occurrence}: the quote occurs {len(starts)} time(s)", len(starts))
-    return {"start": start, "end": start + len(quote), "quote": quote}
+        return spans[0]
+    if 1 <= occurrence <= len(starts):
+        return spans[occurrence - 1]
+    raise QuoteError(f"occurrence {occurrence}: the quote occurs {len(starts)} time(s)", len(starts), spans)

@@ -24,20 +24,15 @@ from typing import Any
 from ..annotation import dump, write_file
 from ..errors import UsageError
 from ..report import Finding, Issue
-from ..schema import SchemaSet, load_schemas
+from ..schema import RENAMES, SchemaSet, load_schemas
 from ..validation import semantic, structural
 from ..validation.discovery import SourceFile, discover
 from ..validation.reading import Record, iter_records
 
 CURRENT = "2.0"
-RENAMED = {
-    "subdivision": ("subdivisions",),
-    "workers": ("counts",),
-    "source": ("sources",),
-    "precision": ("start_precision", "end_precision"),
-    "st_ideological_sanction": ("st_punitive_self_criticism", "st_indoctrination"),
-}
-"""1.0 fields and ids that 2.0 renamed or split, with what replaces them."""
+RENAMED = RENAMES[CURRENT]
+"""1.0 fields and ids that 2.0 renamed or split, with what replaces them (the codebook's history is kept in
+`nklabor.schema.RENAMES`)."""
 SPLIT_INDICATORS = {
     "st_ideological_sanction": "st_ideological_sanction was split in 2.0: choose st_punitive_self_criticism "
     "(self-criticism imposed for refusing, failing or complaining: a penalty) or st_indoctrination (training "

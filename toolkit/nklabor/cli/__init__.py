@@ -9,10 +9,22 @@ from typing import Annotated
 
 import typer
 
-from . import agreement, annotate, codebook, config, migrate, release, validate
+from . import agreement, annotate, codebook, config, evaluate, labelstudio, migrate, release, validate
 from .app import app, versions
 
-__all__ = ["agreement", "annotate", "app", "codebook", "config", "main", "migrate", "release", "validate"]
+__all__ = [
+    "agreement",
+    "annotate",
+    "app",
+    "codebook",
+    "config",
+    "evaluate",
+    "labelstudio",
+    "main",
+    "migrate",
+    "release",
+    "validate",
+]
 
 
 def _show_version(value: bool) -> None:

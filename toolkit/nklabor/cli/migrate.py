@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..annotating.migration import CURRENT, migrate
 from . import render
 from .app import EXIT_INVALID, EXIT_OK, ResultFormat, SchemaDirOption, app, guarded
 
@@ -16,7 +15,9 @@ from .app import EXIT_INVALID, EXIT_OK, ResultFormat, SchemaDirOption, app, guar
 @app.command("migrate")
 def migrate_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Annotation files (.json, .jsonl) and folders.")],
-    to: Annotated[str, typer.Option("--to", help="Target schema version.")] = CURRENT,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Target schema version (default: the current one).")
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if any file needs migrating.")
     ] = False,
@@ -26,7 +27,9 @@ def migrate_cmd(
     schema_dir: SchemaDirOption = None,
 ) -> None:
     """Rewrite older annotation files to the current schema, each atomically; list what needs a human."""
-    if to != CURRENT:
+    from ..annotating.migration import CURRENT, migrate  # on use: other commands do not pay for it
+
+    if to is not None and to != CURRENT:
         typer.echo(f"error: --to {to}: only {CURRENT} (the current schema) is a target", err=True)
         raise typer.Exit(2)
     with guarded():

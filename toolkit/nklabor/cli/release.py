@@ -1,4 +1,4 @@
-"""`nklabor release build|verify|diff`."""
+"""`nklabor release build|verify|diff|list`."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def diff(
         bool, typer.Option("--json", help="The same as --format json (kept for scripts).", hidden=True)
     ] = False,
 ) -> None:
-    """List documents and events added, removed and relabelled, and label-count changes."""
+    """What changed between two releases: schema, columns, gold sources, documents, events, splits and label
+    counts (also across codebook versions)."""
     from ..release.diff import diff_releases
     from ..release.versions import release_dir
 
@@ -109,3 +110,19 @@ def diff(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(render.diff_text(result))
+
+
+@release_app.command("list")
+def list_(
+    releases: ReleasesOption = Path("releases"),
+    format: FormatOption = ResultFormat.text,
+) -> None:
+    """Show the published releases: version, date, codebook version, size and rows per config."""
+    from ..release.listing import list_releases
+
+    with guarded():
+        found = list_releases(releases)
+    if format is ResultFormat.json:
+        typer.echo(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render.list_text(found, releases))

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..release.layout import CONFIGS, MANIFEST, SPLITS
+from ..release.layout import CONFIGS, MANIFEST, PSEUDONYMS, SPLITS
 
 if TYPE_CHECKING:  # types only: rendering never pays for importing what it renders
     from ..agreement.measure import AgreementReport
     from ..annotating.adjudication import Plan
     from ..annotating.migration import MigrationReport
     from ..config import Config
+    from ..evaluation.run import Evaluation
     from ..release.build import BuildResult
     from ..release.diff import ReleaseDiff
+    from ..release.listing import ReleaseInfo
     from ..release.verify import VerifyResult
 
 
@@ -156,26 +158,98 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _names(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+def _renames(items: Sequence[Any]) -> list[str]:
+    return [f"{r.old} -> {_names(r.new)}" for r in items]
+
+
+def _schema_lines(diff: ReleaseDiff) -> list[str]:
+    schema = diff.schema
+    if schema.old_version is None or schema.new_version is None:
+        return ["schema: no schema snapshot to compare"]
+    if schema.empty:
+        return [f"schema: codebook {schema.new_version} in both, unchanged"]
+    lines = [f"schema: codebook {schema.old_version} -> {schema.new_version}"]
+    lines += [f"  > field {r}" for r in _renames(schema.fields.renamed)]
+    if schema.fields.added:
+        lines.append(f"  + fields: {_names(schema.fields.added)}")
+    if schema.fields.removed:
+        lines.append(f"  - fields: {_names(schema.fields.removed)}")
+    if schema.vocabularies.added:
+        lines.append(f"  + vocabularies: {_names(schema.vocabularies.added)}")
+    if schema.vocabularies.removed:
+        lines.append(f"  - vocabularies: {_names(schema.vocabularies.removed)}")
+    for name, ids in schema.ids.items():
+        lines += [f"  > id {name}.{r}" for r in _renames(ids.renamed)]
+    for sign, attr in (("+", "added"), ("-", "removed")):
+        found = [
+            f"{name}: {_names(getattr(ids, attr))}" for name, ids in schema.ids.items() if getattr(ids, attr)
+        ]
+        if found:
+            lines.append(f"  {sign} ids: {'; '.join(found)}")
+    return lines
+
+
+def _column_lines(diff: ReleaseDiff) -> list[str]:
+    lines = [f"+ config {c}" for c in diff.configs_added] + [f"- config {c}" for c in diff.configs_removed]
+    if not diff.columns:
+        return lines
+    lines.append("columns:")
+    for config, changes in diff.columns.items():
+        nested = False
+        if config == "documents" and "events" in diff.columns:
+            changes, nested = changes.outside("events.")
+        parts = []
+        if changes.added:
+            parts.append(f"+ {_names(changes.added)}")
+        if changes.removed:
+            parts.append(f"- {_names(changes.removed)}")
+        parts += [f"> {r}" for r in _renames(changes.renamed)]
+        parts += [f"~ {r.column}: {r.old} -> {r.new}" for r in changes.retyped]
+        if nested:
+            parts.append("events.*: as in events")
+        lines.append(f"  {config}: {'; '.join(parts)}")
+    return lines
+
+
+def _gold(source: str, annotators: int | None) -> str:
+    return f"{source} ({annotators} annotators)" if source == "adjudicated" else source
+
+
+def _document_lines(diff: ReleaseDiff) -> list[str]:
+    lines = [f"+ document {doc}" for doc in diff.documents_added]
+    lines += [f"- document {doc}" for doc in diff.documents_removed]
+    lines += [f"~ document {doc}: text changed" for doc in diff.documents_retexted]
+    lines += [
+        f"~ document {g.id}: gold {_gold(g.old, g.old_annotators)} -> {_gold(g.new, g.new_annotators)}"
+        for g in diff.gold_changed
+    ]
+    lines += [f"~ document {doc}: edited {', '.join(cols)}" for doc, cols in diff.documents_edited]
+    lines += [f"! document {doc}: split {old} -> {new}" for doc, old, new in diff.documents_resplit]
+    if diff.documents_compared and not diff.documents_resplit:
+        lines.append(f"splits: no document moved ({diff.documents_compared} in both releases)")
+    return lines
+
+
 def diff_text(diff: ReleaseDiff) -> str:
     """The human-readable report of a release diff."""
-    lines = [f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary())]
-    for doc in diff.documents_added:
-        lines.append(f"+ document {doc}")
-    for doc in diff.documents_removed:
-        lines.append(f"- document {doc}")
-    for doc in diff.documents_retexted:
-        lines.append(f"~ document {doc}: text changed")
-    for doc, old, new in diff.documents_resplit:
-        lines.append(f"! document {doc}: split {old} -> {new}")
-    for doc, ev in diff.events_added:
-        lines.append(f"+ event {doc}/{ev}")
-    for doc, ev in diff.events_removed:
-        lines.append(f"- event {doc}/{ev}")
+    if diff.empty:
+        return f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary())
+    lines = [
+        f"{diff.old} -> {diff.new}: " + "; ".join(diff.summary()),
+        *_schema_lines(diff),
+        *_column_lines(diff),
+        *_document_lines(diff),
+    ]
+    lines += [f"+ event {doc}/{ev}" for doc, ev in diff.events_added]
+    lines += [f"- event {doc}/{ev}" for doc, ev in diff.events_removed]
     for doc, ev, changes in diff.relabelled:
         shown = "; ".join(f"{k}: {_show(o)} -> {_show(n)}" for k, (o, n) in changes.items())
         lines.append(f"~ event {doc}/{ev}: {shown}")
-    for doc, ev, cols in diff.edited:
-        lines.append(f"~ event {doc}/{ev}: edited {', '.join(cols)}")
+    lines += [f"~ event {doc}/{ev}: edited {', '.join(cols)}" for doc, ev, cols in diff.edited]
     if diff.label_counts:
         lines.append("label counts (all splits):")
         for col, counts in diff.label_counts.items():
@@ -194,6 +268,11 @@ def build_text(result: BuildResult) -> str:
     line = f"built {result.path}: " + "; ".join(per_split(c) for c in CONFIGS)
     if result.withheld:
         line += f"\nwithheld until adjudicated: {', '.join(w.document_id for w in result.withheld)}"
+    if result.new_pseudonyms:
+        line += (
+            f"\n{result.new_pseudonyms} annotator(s) got a stable pseudonym: commit "
+            f"{result.path.parent / PSEUDONYMS} with the release (never publish it)"
+        )
     return line
 
 
@@ -262,4 +341,135 @@ def migration_text(report: MigrationReport, check: bool) -> str:
     lines.append(
         f"{verb} {done} file(s); {len(report.blocked)} need(s) a decision; {current} already current"
     )
+    return "\n".join(lines)
+
+
+def size_text(n: int) -> str:
+    """Bytes for a person: `812 B`, `3.4 KiB`, `1.2 MiB`."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError(n)  # the loop returns at GiB
+
+
+def list_text(found: Sequence[ReleaseInfo], folder: Path) -> str:
+    """One row per published release."""
+    if not found:
+        return f"{folder}: no published release"
+    header = ["version", "date", "codebook", "size", "files", *CONFIGS]
+    rows = [
+        [
+            r.version,
+            r.date or "?",
+            r.codebook or "?",
+            size_text(r.bytes),
+            str(r.files),
+            *(str(r.total(c)) for c in CONFIGS),
+        ]
+        for r in found
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    right = {3, 4, 5, 6, 7}
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+Figures = tuple[float | None, float | None, float | None, float | None, float | None, float | None]
+_COLUMNS = (("P", 6), ("R", 6), ("F1", 6), ("macro F1", 9), ("human F1", 9), ("human macro", 12))
+
+
+def _evaluation_rows(result: Evaluation) -> list[tuple[str, str, Figures | None]]:
+    """(label, measure, figures) per line; a line without figures is a group heading."""
+    scores, human = result.scores, result.human_figure
+    events, evidence = scores.events, scores.evidence
+    rows: list[tuple[str, str, Figures | None]] = [
+        (
+            "events",
+            "aligned events",
+            (events.precision, events.recall, events.f1, None, human("events"), None),
+        )
+    ]
+    group = "events"
+    for name, item in scores.fields.items():
+        if item.group != group:
+            group = item.group
+            rows.append((f"[{group}]", "", None))
+        micro = item.micro
+        rows.append(
+            (
+                name,
+                item.measure,
+                (
+                    micro.precision,
+                    micro.recall,
+                    micro.f1,
+                    item.macro_f1,
+                    human(name),
+                    human(name, "macro_f1"),
+                ),
+            )
+        )
+        if name == "coercion":  # every indicator, scored with its status
+            rows += [
+                (f"  {cls}", "", (t.precision, t.recall, t.f1, None, human(name, cls=cls), None))
+                for cls, t in sorted(item.classes.items())
+            ]
+    rows.append(("[evidence]", "", None))
+    rows.append(
+        (
+            "evidence",
+            "span overlap",
+            (evidence.precision, evidence.recall, evidence.f1, None, human("evidence"), None),
+        )
+    )
+    return rows
+
+
+def evaluation_text(result: Evaluation) -> str:
+    """The scores as a table: one row per figure, the human agreement on the same split beside it."""
+    scores, human = result.scores, result.human or {}
+    if human.get("documents"):
+        ceiling = (
+            f"Human agreement beside each figure: {human['documents']} document(s) of {result.split} with "
+            f"two or more annotators, {human['comparisons']} comparison(s)."
+        )
+    else:
+        ceiling = f"Human agreement: no document of {result.split} had two annotators, so none is shown."
+    lines = [
+        f"Scored {result.predicted} prediction(s) on {result.release} {result.split}: {scores.documents} "
+        f"document(s), {scores.gold_events} gold event(s), {scores.predicted_events} predicted.",
+        ceiling,
+        "",
+    ]
+    rows = _evaluation_rows(result)
+    width = max(len(label) for label, _, _ in rows)
+    measure = max(len(m) for _, m, _ in rows)
+    lines.append(
+        f"{'field'.ljust(width)}  {'measure'.ljust(measure)}" + "".join(name.rjust(w) for name, w in _COLUMNS)
+    )
+    for label, what, figures in rows:
+        if figures is None:
+            lines.append(label)
+            continue
+        cells = "".join(
+            ("—" if v is None else f"{v:.3f}").rjust(w) for v, (_, w) in zip(figures, _COLUMNS, strict=True)
+        )
+        lines.append(f"{label.ljust(width)}  {what.ljust(measure)}{cells}".rstrip())
+    lines += [
+        "",
+        "P/R/F1: micro over the split's documents (— where there was nothing to score); macro F1: mean over "
+        "classes; human: one annotator scored against another, before adjudication.",
+    ]
+    if result.missing:
+        lines.append(f"no prediction (scored as no event): {', '.join(result.missing)}")
+    if result.ignored:
+        lines.append(f"ignored ({len(result.ignored)} of other splits): {', '.join(result.ignored)}")
     return "\n".join(lines)

@@ -1,10 +1,10 @@
 """Release packager: validated annotations -> an immutable, versioned dataset (Parquet, data card, Croissant).
 
-    from nklabor.release import build_release, verify_release, diff_releases
+    from nklabor.release import build_release, verify_release, diff_releases, list_releases, load_release
     result = build_release("1.0.0", source="annotations/", out="releases/")
 
-The CLI (`nklabor release build|verify|diff`) is `nklabor.cli.release`. Names are imported on first use, so
-`import nklabor` does not pay for pyarrow.
+The CLI (`nklabor release build|verify|diff|list`) is `nklabor.cli.release`. Names are imported on first
+use, so `import nklabor` does not pay for pyarrow.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ _EXPORTS = {
     "ReleaseDiff": "diff",
     "diff_releases": "diff",
     "LeakError": "errors",
+    "ReleaseInfo": "listing",
+    "list_releases": "listing",
+    "load_release": "load",
     "ReleaseConflictError": "errors",
     "ReleaseExistsError": "errors",
     "VerifyResult": "verify",

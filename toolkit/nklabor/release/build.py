@@ -26,11 +26,11 @@ from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, checksums, croissant, layout, leak, metadata
+from . import card, ceiling, checksums, croissant, figure, labels, layout, leak, metadata, pseudonyms
 from .descriptions import field_descriptions
 from .diff import diff_releases
 from .errors import ReleaseConflictError, ReleaseExistsError
-from .gold import Gold, Withheld, pseudonyms, select_gold
+from .gold import Gold, Withheld, annotators_in_order, readings, select_gold
 from .splits import assign_splits, release_splits
 from .stats import compute as compute_stats
 from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter, rows
@@ -38,6 +38,8 @@ from .versions import Version, parse_version, published
 
 PAUSE_ENV = "NKLABOR_RELEASE_TEST_PAUSE"  # testing hook: see `_pause_for_tests`
 PAUSE_LIMIT = 60.0
+PSEUDONYM_WAIT = 120.0
+"""Seconds a build waits for another build (of another version) to finish with the pseudonym mapping."""
 
 
 @dataclass
@@ -50,6 +52,10 @@ class BuildResult:
     rows: dict[str, dict[str, int]]
     withheld: list[Withheld] = field(default_factory=list)
     previous: Version | None = None
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    """Raw id -> pseudonym of the annotators this release publishes (never printed: raw ids stay private)."""
+    new_pseudonyms: int = 0
+    """How many annotators got a pseudonym for the first time (the mapping beside the releases changed)."""
 
 
 def check_sensitivity(schemas: SchemaSet) -> None:
@@ -158,8 +164,9 @@ def _read_input(validation: Validation, sources: list[Path]) -> _Input:
     return _Input(annotations, validation.report, needles, latest, withheld_values)
 
 
-def _write_tables(staging: Path, gold: Gold, split_of: dict[str, str], columns: Columns) -> list[str]:
-    names = pseudonyms(gold.documents)
+def _write_tables(
+    staging: Path, gold: Gold, split_of: dict[str, str], columns: Columns, names: dict[str, str]
+) -> list[str]:
     writer = TableWriter(staging, columns)
     for doc in gold.documents:
         document, events, spans = rows(
@@ -194,15 +201,14 @@ def _write_croissant(
     described: list[str],
 ) -> None:
     files = {rel: (checksums.sha256_file(staging / rel), (staging / rel).stat().st_size) for rel in described}
-    labels = {name: label.descriptions for name, label in columns.schemas.labels.items()}
     _write(
         staging / layout.CROISSANT,
         croissant.render(
             meta=metadata.dataset(str(version), found.latest.date(), card_input.languages),
-            rai=metadata.rai(found.withheld_values),
+            rai=metadata.rai(found.withheld_values, card_input.pseudonyms_since),
             configs=columns.configs,
             files=files,
-            label_descriptions=labels,
+            label_descriptions=labels.definitions(columns.schemas),
             config_descriptions=metadata.CONFIG_DESCRIPTIONS,
             field_descriptions=field_descriptions(columns.schemas, columns.configs),
         ),
@@ -228,13 +234,17 @@ def _stage(
     schema_dir: Path | str | None,
     registry: Path | str | None,
     max_record_bytes: int,
+    mapping_lock: FileLock,
 ) -> BuildResult:
-    """Write the whole release into `staging`; raise on any problem (the caller removes `staging`)."""
+    """Write the whole release into `staging`; raise on any problem (the caller removes `staging`). The
+    pseudonym mapping is locked once the input is known to be valid, and stays locked (the caller releases
+    it) until the release is published."""
     validation = Validation(sources, schema_dir, registry, max_record_bytes=max_record_bytes)
     schemas = validation.schemas
     check_sensitivity(schemas)
     found = _read_input(validation, sources)
     gold = select_gold(found.annotations)
+    independent = readings(found.annotations, gold)
     found.annotations.clear()
     earlier = [v for v in published(out) if v < version]
     previous_splits: dict[str, str] = {}
@@ -245,9 +255,22 @@ def _stage(
         previous_splits,
     )
     columns = Columns(schemas)
-    data_files = _write_tables(staging, gold, split_of, columns)
+    try:
+        mapping_lock.acquire()
+    except Timeout:
+        raise ReleaseConflictError(
+            f"another build in {out} has held {layout.PSEUDONYMS} for {PSEUDONYM_WAIT:g} s; "
+            "try again when it ends"
+        ) from None
+    mapping = pseudonyms.load(out / layout.PSEUDONYMS)
+    mapping.assign(annotators_in_order(gold.documents), version)
+    data_files = _write_tables(staging, gold, split_of, columns, mapping.names)
     public_copies = _write_schema_and_codebook(staging, schemas, schema_dir)
+    _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
     stats = compute_stats(staging)
+    (staging / layout.FIGURE).write_bytes(figure.render(stats))
+    human = ceiling.compute(independent, split_of, schemas)
+    _write(staging / layout.AGREEMENT, ceiling.render(human))
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(
         version=str(version),
@@ -257,16 +280,35 @@ def _stage(
         withheld=gold.withheld,
         languages=sorted(stats.documents.get("language", {})) or ["en"],
         previous=previous.name if previous else None,
-        changes=diff_releases(out / previous.name, staging).summary() if previous else [],
+        changes=diff_releases(out / previous.name, staging) if previous else None,
         agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1},
+        pseudonyms_since=str(mapping.since) if mapping.since else None,
+        legacy_pseudonyms=pseudonyms.published_before(mapping.since, earlier),
+        human=human,
     )
     _write(
         staging / layout.CARD,
         card.render(card_input, stats, columns.configs, _sizes(staging, data_files)),
     )
-    _write_croissant(staging, version, found, card_input, columns, [*data_files, layout.CARD, *public_copies])
+    _write_croissant(
+        staging,
+        version,
+        found,
+        card_input,
+        columns,
+        [*data_files, layout.CARD, layout.LABELS, layout.FIGURE, layout.AGREEMENT, *public_copies],
+    )
     _seal(staging, found.needles, public_copies)
-    return BuildResult(version, out / version.name, found.report, stats.rows, gold.withheld, previous)
+    published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}
+    result = BuildResult(
+        version, out / version.name, found.report, stats.rows, gold.withheld, previous, published_names
+    )
+    result.new_pseudonyms = len(mapping.added)
+    # Recorded before the release is published: no release holds a pseudonym the mapping lacks.
+    path = out / layout.PSEUDONYMS
+    if mapping.added or not path.is_file() or pseudonyms.load(path).since != mapping.since:
+        pseudonyms.save(path, mapping)
+    return result
 
 
 def _remove_stale(out: Path, version: Version) -> None:
@@ -307,13 +349,16 @@ def build_release(
         raise ReleaseConflictError(
             f"another build of {parsed.name} is running in {out}; try again when it ends"
         ) from None
+    mapping_lock = FileLock(str(out / layout.PSEUDONYMS_LOCK), timeout=PSEUDONYM_WAIT)
     try:
         if target.exists() or target.is_symlink():
             raise ReleaseExistsError(f"{target}: already published; releases are never overwritten")
         _remove_stale(out, parsed)
         staging = Path(tempfile.mkdtemp(prefix=f".{parsed.name}.tmp-", dir=out))
         try:
-            result = _stage(staging, parsed, sources, out, schema_dir, registry, max_record_bytes)
+            result = _stage(
+                staging, parsed, sources, out, schema_dir, registry, max_record_bytes, mapping_lock
+            )
             _pause_for_tests()
             _publishable_modes(staging)
             _fsync_tree(staging)
@@ -326,4 +371,6 @@ def build_release(
         _fsync_dir(out)
         return result
     finally:
+        if mapping_lock.is_locked:
+            mapping_lock.release()
         lock.release()

@@ -14,10 +14,20 @@ from typing import Any
 import jinja2
 import yaml
 
+from .diff import ReleaseDiff
 from .features import Struct, hf_yaml
 from .gold import Withheld
-from .layout import CONFIGS, SPLITS, data_file
-from .metadata import CONFIG_DESCRIPTIONS, LICENSE, TITLE
+from .layout import AGREEMENT, CONFIGS, FIGURE, LABELS, SPLITS, data_file
+from .metadata import (
+    AUTHOR,
+    CONFIG_DESCRIPTIONS,
+    ISSUES,
+    LICENSE,
+    PRIVATE_REPORTS,
+    REPOSITORY,
+    TITLE,
+    bibtex,
+)
 from .stats import Stats
 
 TEMPLATE = "card.md.j2"
@@ -27,11 +37,14 @@ SHOWN_LABELS = (
     "population",
     "sector",
     "status",
+    "phase",
     "recruitment_mode",
     "financial_extraction",
     "place_precision",
-    "time_precision",
-    "workers_qualifier",
+    "time_start_precision",
+    "time_end_precision",
+    "count_qualifier",
+    "count_status",
     "sanctions_relevance",
     "sanctions_provisions",
     "sanctions_evasion",
@@ -55,7 +68,13 @@ class CardInput:
     withheld: list[Withheld]
     languages: list[str]
     previous: str | None
-    changes: list[str] = field(default_factory=list)
+    changes: ReleaseDiff | None = None
+    pseudonyms_since: str | None = None
+    """The first version whose pseudonyms are stable across releases."""
+    legacy_pseudonyms: list[str] = field(default_factory=list)
+    """Earlier releases that numbered annotators anew in each release."""
+    human: dict[str, Any] = field(default_factory=dict)
+    """`agreement.json` of the release (`ceiling.compute`)."""
     # document id -> (annotators, observed agreement before adjudication) for documents with several
     # annotators
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
@@ -171,6 +190,178 @@ def _labels_section(stats: Stats) -> list[str]:
     return out
 
 
+LISTED = 20
+"""Events named one by one in the changelog; beyond that, `nklabor release diff` lists them."""
+
+
+def _value(value: Any) -> str:
+    return "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else str(value)
+
+
+def _code(items: list[str]) -> str:
+    return ", ".join(f"`{i}`" for i in items)
+
+
+def _schema_changelog(diff: ReleaseDiff) -> list[str]:
+    schema = diff.schema
+    if schema.empty or schema.old_version is None:
+        return []
+    parts = []
+    if schema.fields.renamed:
+        parts.append(
+            "fields renamed: " + "; ".join(f"`{r.old}` -> {_code(r.new)}" for r in schema.fields.renamed)
+        )
+    for what, items in (
+        ("fields added", schema.fields.added),
+        ("fields removed", schema.fields.removed),
+        ("vocabularies added", schema.vocabularies.added),
+        ("vocabularies removed", schema.vocabularies.removed),
+    ):
+        if items:
+            parts.append(f"{what}: {_code(items)}")
+    renamed = [f"`{name}.{r.old}` -> {_code(r.new)}" for name, ids in schema.ids.items() for r in ids.renamed]
+    if renamed:
+        parts.append("ids renamed or split: " + "; ".join(renamed))
+    for what in ("added", "removed"):
+        found = [f"`{n}`: {_code(getattr(c, what))}" for n, c in schema.ids.items() if getattr(c, what)]
+        if found:
+            parts.append(f"ids {what}: " + "; ".join(found))
+    head = f"Codebook {schema.old_version} -> {schema.new_version}"
+    return [head + (": " + "; ".join(parts) if parts else "") + "."]
+
+
+def _column_changelog(diff: ReleaseDiff) -> list[str]:
+    out = [f"Config `{c}` added." for c in diff.configs_added]
+    out += [f"Config `{c}` removed." for c in diff.configs_removed]
+    for config, changes in diff.columns.items():
+        nested = False
+        if config == "documents" and "events" in diff.columns:
+            changes, nested = changes.outside("events.")
+        parts = []
+        if changes.added:
+            parts.append(f"added {_code(changes.added)}")
+        if changes.removed:
+            parts.append(f"removed {_code(changes.removed)}")
+        parts += [f"`{r.old}` renamed {_code(r.new)}" for r in changes.renamed]
+        parts += [f"`{r.column}` now {r.new} (was {r.old})" for r in changes.retyped]
+        if nested:
+            parts.append("the nested `events` change as the `events` config")
+        out.append(f"Columns of `{config}`: " + "; ".join(parts) + ".")
+    return out
+
+
+def _document_changelog(diff: ReleaseDiff) -> list[str]:
+    out = []
+    if diff.adjudicated:
+        out.append(f"Gold now adjudicated (was a single annotation): {_code(diff.adjudicated)}.")
+    back = [g.id for g in diff.gold_changed if g.new != "adjudicated"]
+    if back:
+        out.append(f"Gold no longer adjudicated: {_code(back)}.")
+    for what, docs in (
+        ("Documents added", diff.documents_added),
+        ("Documents removed", diff.documents_removed),
+        ("Document texts changed", diff.documents_retexted),
+    ):
+        if docs:
+            out.append(f"{what}: {_code(docs)}.")
+    if diff.documents_edited:
+        out.append(
+            "Document fields edited: "
+            + "; ".join(f"`{d}` ({', '.join(cols)})" for d, cols in diff.documents_edited)
+            + "."
+        )
+    if diff.documents_resplit:
+        out.append(
+            "Split moves: " + "; ".join(f"`{d}` {o} -> {n}" for d, o, n in diff.documents_resplit) + "."
+        )
+    elif diff.documents_compared:
+        out.append("Splits: no document moved.")
+    return out
+
+
+def _event_changelog(diff: ReleaseDiff) -> list[str]:
+    out = []
+    for what, events in (("Events added", diff.events_added), ("Events removed", diff.events_removed)):
+        if events:
+            out.append(f"{what}: {_code([f'{d}/{e}' for d, e in events])}.")
+    relabelled = [
+        f"`{d}/{e}` (" + "; ".join(f"{k}: {_value(o)} -> {_value(n)}" for k, (o, n) in changes.items()) + ")"
+        for d, e, changes in diff.relabelled
+    ]
+    if relabelled:
+        more = f"; and {len(relabelled) - LISTED} more" if len(relabelled) > LISTED else ""
+        out.append(f"Events relabelled ({len(relabelled)}): " + "; ".join(relabelled[:LISTED]) + more + ".")
+    if diff.edited:
+        out.append(f"Events with other edits: {len(diff.edited)}.")
+    if diff.label_counts:
+        out.append(
+            "Label counts (all splits): "
+            + "; ".join(
+                f"`{col}` " + ", ".join(f"{name} {o} -> {n}" for name, (o, n) in counts.items())
+                for col, counts in diff.label_counts.items()
+            )
+            + "."
+        )
+    return out
+
+
+def _pseudonym_change(card: CardInput) -> list[str]:
+    if card.pseudonyms_since != card.version or not card.legacy_pseudonyms:
+        return []
+    return [
+        "Release pseudonyms are stable from this version on: an annotator keeps the same `R<n>` in every "
+        f"later release ({', '.join(card.legacy_pseudonyms)} numbered annotators anew in each release)."
+    ]
+
+
+def changelog(diff: ReleaseDiff) -> list[str]:
+    """The changelog entries of a release: every kind of change `nklabor release diff` finds, one line
+    each."""
+    lines = [
+        *_schema_changelog(diff),
+        *_column_changelog(diff),
+        *_document_changelog(diff),
+        *_event_changelog(diff),
+    ]
+    return lines if not diff.empty else ["No change to documents or events."]
+
+
+HUMAN_SHOWN = (
+    "mobilization_type",
+    "population",
+    "coercion",
+    "sanctions_relevance",
+    "forced_labour_assessment",
+)
+
+
+def _f1(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _human_summary(human: dict[str, Any]) -> str:
+    """A table of a few human-agreement F1 figures per split (empty when no split has two annotators)."""
+    rows = []
+    for split, entry in human.get("splits", {}).items():
+        scores = entry.get("scores")
+        if not scores:
+            continue
+        fields = scores["fields"]
+        rows.append(
+            [
+                f"`{split}`",
+                entry["documents"],
+                _f1(scores["events"]["f1"]),
+                *(_f1(fields[name]["f1"]) for name in HUMAN_SHOWN),
+                _f1(scores["evidence"]["f1"]),
+            ]
+        )
+    if not rows:
+        return " No document of this release had two annotators, so it records none."
+    header = ["split", "documents", "events", *HUMAN_SHOWN, "evidence"]
+    return "\n\nHuman agreement (F1), a few of its figures:\n\n" + _lines(_table(header, rows))
+
+
 def _render_template(**context: Any) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("nklabor.release", "templates"),
@@ -213,6 +404,15 @@ def render(
     return _render_template(
         meta=meta.rstrip("\n"),
         title=TITLE,
+        author=AUTHOR,
+        repository=REPOSITORY,
+        issues=ISSUES,
+        private_reports=PRIVATE_REPORTS,
+        bibtex=bibtex(card.version, card.date),
+        figure=FIGURE,
+        labels_file=LABELS,
+        agreement_file=AGREEMENT,
+        human_summary=_human_summary(card.human),
         version=card.version,
         date=card.date.isoformat(),
         docs=sum(stats.rows["documents"].values()),
@@ -260,7 +460,9 @@ def render(
         input_annotations=card.input_annotations,
         withheld_values=card.withheld_values,
         previous=card.previous,
-        changes=card.changes,
+        changes=[*(changelog(card.changes) if card.changes is not None else []), *_pseudonym_change(card)],
+        pseudonyms_since=card.pseudonyms_since,
+        legacy_pseudonyms=", ".join(card.legacy_pseudonyms),
     )
 
 

@@ -58,7 +58,12 @@ CONTEXT: dict[str, Any] = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-MIME = {".parquet": "application/x-parquet", ".md": "text/markdown", ".json": "application/json"}
+MIME = {
+    ".parquet": "application/x-parquet",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+}
 
 
 def _mime(path: str) -> str:

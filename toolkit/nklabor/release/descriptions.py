@@ -14,7 +14,7 @@ RELEASE_ONLY = {
     "document_id": "`document.id` of the document the row belongs to (join key to `documents`).",
     "event_id": "Id of the event within its document (`events[*].id`); `document_id` + `event_id` is unique.",
     "annotator": "Release pseudonym (R1, R2, ...) of the annotator whose annotation is published; never the "
-    "raw id.",
+    "raw id. Stable across releases built with the project's pseudonym mapping.",
     "annotators": "How many annotators annotated the document (1, or more when it was adjudicated).",
     "agreement": "Observed agreement between the document's annotators before adjudication (0-1); empty "
     "with one.",

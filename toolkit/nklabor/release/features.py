@@ -157,3 +157,41 @@ def features_of(schema: pa.Schema) -> Struct:
     features = from_hf_json(json.loads(raw)["info"]["features"])
     assert isinstance(features, dict)
     return features
+
+
+def decode(value: Any, feature: Feature) -> Any:
+    """Replace class indices by class names, recursively (dates become ISO strings, so that a date and the
+    same date written as text compare equal across releases)."""
+    if value is None:
+        return None
+    if isinstance(feature, ClassLabel):
+        return feature.names[value]
+    if isinstance(feature, List):
+        return [decode(v, feature.feature) for v in value]
+    if isinstance(feature, dict):
+        return {k: decode(value.get(k), f) for k, f in feature.items()}
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def type_name(feature: Feature) -> str:
+    """A short name of a feature's kind, ignoring class names: `string`, `class`, `list<class>`,
+    `list<struct>`..."""
+    if isinstance(feature, Value):
+        return feature.dtype
+    if isinstance(feature, ClassLabel):
+        return "class"
+    if isinstance(feature, List):
+        return f"list<{type_name(feature.feature)}>"
+    return "struct"
+
+
+def fields(features: Struct, prefix: str = "") -> dict[str, Feature]:
+    """Every column and sub-field by dotted path (`coercion`, `coercion.indicator`, ...), in order."""
+    out: dict[str, Feature] = {}
+    for name, feature in features.items():
+        path = f"{prefix}{name}"
+        out[path] = feature
+        inner = feature.feature if isinstance(feature, List) else feature
+        if isinstance(inner, dict):
+            out.update(fields(inner, f"{path}."))
+    return out

@@ -72,13 +72,19 @@ def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
     return Gold(documents, withheld)
 
 
-def pseudonyms(documents: Iterable[GoldDocument]) -> dict[str, str]:
-    """Raw annotator id -> release pseudonym (`R1`, `R2`, ... in order of first appearance over the sorted
-    gold
-    documents). Pseudonyms are upper case, so none can equal a raw id, which the schema keeps lower case."""
-    out: dict[str, str] = {}
-    for doc in documents:
-        raw = doc.annotation["annotator"]
-        if raw not in out:
-            out[raw] = f"R{len(out) + 1}"
+def annotators_in_order(documents: Iterable[GoldDocument]) -> list[str]:
+    """The raw ids of the annotators whose annotations are published, in order of first appearance over the
+    gold documents (sorted by id): the order in which new annotators get their release pseudonyms."""
+    return list(dict.fromkeys(str(doc.annotation["annotator"]) for doc in documents))
+
+
+def readings(annotations: Iterable[dict[str, Any]], gold: Gold) -> dict[str, dict[str, dict[str, Any]]]:
+    """The independent readings behind each published document that several annotators labelled: document
+    id -> annotator -> annotation (annotators' own annotations only: no adjudication, no draft)."""
+    wanted = {d.id for d in gold.documents if d.annotators > 1}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for annotation in annotations:
+        doc_id = str(annotation["document"]["id"])
+        if doc_id in wanted and annotation["role"] == ROLE_ANNOTATOR and not is_draft(annotation):
+            out.setdefault(doc_id, {})[str(annotation["annotator"])] = annotation
     return out

@@ -2,11 +2,19 @@
 
 releases/vX.Y.Z/
   README.md                                   the data card
+  labels.json                                 class names and definitions of every label column
+  label_distribution.svg                      the card's figure: events per class and split
+  agreement.json                              human agreement per split (the scorer's ceiling)
   croissant.json                              Croissant 1.1 + RAI
   codebook.md                                 rendered from schema/
   schema/<unit>.schema.json                   the schema the build used
   data/<config>/<split>-00000-of-00001.parquet
   checksums.sha256                            SHA-256 of every other file
+
+Beside the releases, never inside one:
+
+releases/.pseudonyms.json                     raw annotator id -> stable release pseudonym (tracked, never
+                                              published; see `pseudonyms`)
 """
 
 from __future__ import annotations
@@ -21,7 +29,13 @@ SCHEMA = "schema"
 CARD = "README.md"
 CODEBOOK = "codebook.md"
 CROISSANT = "croissant.json"
+LABELS = "labels.json"
+FIGURE = "label_distribution.svg"
+AGREEMENT = "agreement.json"
 MANIFEST = "checksums.sha256"
+PSEUDONYMS = ".pseudonyms.json"
+"""The pseudonym mapping, in the folder that holds the releases."""
+PSEUDONYMS_LOCK = ".pseudonyms.lock"
 SPLIT_FILE_REGEX = r"^(train|validation|test)-.*\.parquet$"
 """How Croissant reads the split from a data file's name."""
 

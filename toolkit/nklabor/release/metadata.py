@@ -1,5 +1,11 @@
-"""What a release says about itself, written once for the data card and for Croissant: title, licence, config
-descriptions, keywords, the schema.org properties and the Responsible-AI (RAI) fields."""
+"""What a release says about itself, written once for the data card, for Croissant and for the project's
+`CITATION.cff`: title, authors, the project's addresses (repository, contact, corrections and takedown
+requests), citation, licence, config descriptions, keywords, the schema.org properties and the
+Responsible-AI (RAI) fields.
+
+The authors are the project, an organisation: no person is named (annotators appear only as pseudonyms).
+The addresses are the project's role addresses, kept here and nowhere else; `CITATION.cff` repeats them and a
+test keeps the two in step."""
 
 from __future__ import annotations
 
@@ -7,6 +13,15 @@ from datetime import date
 from typing import Any
 
 TITLE = "nklabor: state-imposed labour in North Korea"
+AUTHOR = "nklabor project"
+"""The author and maintainer of every release: the project, never a person's name."""
+REPOSITORY = "https://github.com/nklabor/nklabor"
+"""The project's home: the toolkit, the codebook, the releases and their history."""
+ISSUES = f"{REPOSITORY}/issues"
+"""Public contact: questions, and corrections of labels or metadata."""
+PRIVATE_REPORTS = f"{REPOSITORY}/security/advisories/new"
+"""Private reports (GitHub private vulnerability reporting): takedown requests, or anything that could
+identify or endanger a person, which must not be put in a public issue."""
 LICENSE = {
     "license": "other",
     "license_name": "nklabor-annotations-cc-by-4.0",
@@ -20,6 +35,26 @@ CONFIG_DESCRIPTIONS = {
 KEYWORDS = ["forced labour", "North Korea", "human rights", "sanctions", "event extraction"]
 
 
+def citation_key(version: str) -> str:
+    """The BibTeX key of a release: `nklabor_v2_0_0`."""
+    return "nklabor_v" + "".join(c if c.isalnum() else "_" for c in version)
+
+
+def bibtex(version: str, published: date) -> str:
+    """The BibTeX entry of one release (a `@misc`, which every BibTeX style knows)."""
+    fields = [
+        ("title", f"{{{TITLE}}}"),
+        ("author", f"{{{AUTHOR}}}"),
+        ("year", str(published.year)),
+        ("version", version),
+        ("url", REPOSITORY),
+        ("note", f"Dataset, release v{version} of {published.isoformat()}; annotations CC BY 4.0"),
+    ]
+    width = max(len(k) for k, _ in fields)
+    body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
+    return f"@misc{{{citation_key(version)},\n{body}\n}}"
+
+
 def dataset(version: str, published: date, languages: list[str]) -> dict[str, Any]:
     """The schema.org properties of the Croissant document."""
     return {
@@ -31,13 +66,18 @@ def dataset(version: str, published: date, languages: list[str]) -> dict[str, An
         "license": LICENSE["license_link"],
         "inLanguage": languages,
         "keywords": KEYWORDS,
-        "citeAs": f"nklabor v{version} ({published.year}). {TITLE}.",
-        "creator": {"@type": "sc:Organization", "name": "nklabor"},
+        "citeAs": bibtex(version, published),
+        "url": REPOSITORY,
+        "creator": {"@type": "sc:Organization", "name": AUTHOR, "url": REPOSITORY},
+        "publisher": {"@type": "sc:Organization", "name": AUTHOR, "url": REPOSITORY},
     }
 
 
-def rai(withheld_values: int) -> dict[str, Any]:
+def rai(withheld_values: int, pseudonyms_since: str | None = None) -> dict[str, Any]:
     """Croissant RAI 1.0 fields (without their `rai:` prefix)."""
+    stable = (
+        f" Pseudonyms are stable across releases from v{pseudonyms_since} on." if pseudonyms_since else ""
+    )
     return {
         "dataCollection": "Published news articles and reports on labour mobilisation in or from North "
         "Korea, "
@@ -71,7 +111,7 @@ def rai(withheld_values: int) -> dict[str, Any]:
         "personalSensitiveInformation": f"Annotator notes withheld ({withheld_values} input annotation(s) "
         "had "
         "them): they may describe informants. Annotator ids replaced by release "
-        "pseudonyms. A leak scan over every written byte fails the build on any "
+        f"pseudonyms.{stable} A leak scan over every written byte fails the build on any "
         "withheld value or raw id. Article texts may name officials and places.",
         "dataReleaseMaintenancePlan": "Immutable semantic-versioned releases with SHA-256 checksums; "
         "corrections "

@@ -101,8 +101,33 @@ PUBLISHED_PATHS = frozenset(
     }
 )
 PSEUDONYMIZED_PATHS = frozenset({"$.annotator"})
-SPAN_KINDS = ("event", "indicator", "count", "place", "time", "sanctions", "evasion", "casualties", "actor")
-"""What a row of `spans` is evidence for."""
+RENAMED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2.0": {
+        "place_subdivision": ("place_subdivisions",),
+        "route.subdivision": ("route.subdivisions",),
+        "time_precision": ("time_start_precision", "time_end_precision"),
+        "workers_min": ("count_min",),
+        "workers_best": ("count_best",),
+        "workers_max": ("count_max",),
+        "workers_qualifier": ("count_qualifier",),
+        "workers_scope": ("count_scope",),
+    },
+}
+"""Event columns of releases built under the codebook version before each key, and the columns that carry
+their values from that version on (`release diff` compares them; documents nest them under `events.`)."""
+SPAN_KIND_DEFINITIONS = {
+    "event": "Evidence for the event itself (`events[*].evidence`).",
+    "indicator": "Evidence for one coercion indicator (`coercion[*].evidence`); `indicator` names it.",
+    "count": "Evidence for a count of the event (`counts[*].evidence`).",
+    "place": "Evidence for the event's place (`place.evidence`).",
+    "time": "Evidence for the event's time window (`time.evidence`).",
+    "sanctions": "Evidence for the sanctions relevance (`sanctions.evidence`).",
+    "evasion": "Evidence for a sanctions-evasion method (`sanctions.evasion[*].evidence`).",
+    "casualties": "Evidence for the casualties (`casualties.evidence`).",
+    "actor": "Evidence for an actor of the event (`actors[*].evidence`).",
+}
+SPAN_KINDS = tuple(SPAN_KIND_DEFINITIONS)
+"""What a row of `spans` is evidence for (class names of its `kind` column, a label of the release only)."""
 
 
 def _span() -> Struct:

@@ -204,6 +204,96 @@ _ENTRIES: list[tuple[str, str, str]] = [
         "annotators.json holds a name, e-mail address or other personal data.",
     ),
     ("registry.duplicate-id", "cross-file", "annotators.json lists an id twice."),
+    # predictions scored against a release (`nklabor evaluate`)
+    ("prediction.unknown-document", "evaluation", "A prediction of a document the release does not hold."),
+    (
+        "prediction.text-mismatch",
+        "evaluation",
+        "A prediction's text hash differs from the release's text of that document: its offsets cannot be "
+        "compared.",
+    ),
+    # a Label Studio export (`nklabor labelstudio import`)
+    ("labelstudio.not-an-export", "labelstudio", "Not a Label Studio JSON export: a list of tasks."),
+    (
+        "labelstudio.no-document",
+        "labelstudio",
+        "A task without the text and document that `nklabor labelstudio export` gives it.",
+    ),
+    (
+        "labelstudio.text-changed",
+        "labelstudio",
+        "The task's text differs from the text its document was exported with (SHA-256).",
+    ),
+    (
+        "labelstudio.no-annotation",
+        "labelstudio",
+        "Warning: a task with no annotation to import (or skipped).",
+    ),
+    (
+        "labelstudio.several-annotations",
+        "labelstudio",
+        "A task with several annotations: choose whose to import (by Label Studio user).",
+    ),
+    ("labelstudio.duplicate-document", "labelstudio", "Two tasks of one document."),
+    (
+        "labelstudio.unknown-control",
+        "labelstudio",
+        "A result from a control the labeling config does not have.",
+    ),
+    ("labelstudio.unknown-label", "labelstudio", "A label or choice that is not a codebook id."),
+    (
+        "labelstudio.bad-value",
+        "labelstudio",
+        "A value of the wrong shape for its control (two labels on one region, two entries in a single "
+        "field, a number that is not an integer, a date that is not YYYY-MM-DD).",
+    ),
+    ("labelstudio.span-off-text", "labelstudio", "A region's offsets are outside the task's text."),
+    (
+        "labelstudio.span-mismatch",
+        "labelstudio",
+        "The text between a region's offsets (in code points, or in UTF-16 units) is not the region's text.",
+    ),
+    (
+        "labelstudio.offsets-converted",
+        "labelstudio",
+        "Warning: a region's offsets counted UTF-16 units; they were converted to code points.",
+    ),
+    (
+        "labelstudio.ambiguous-region",
+        "labelstudio",
+        "One region carries labels of two span controls (an event and an indicator): make it two regions.",
+    ),
+    (
+        "labelstudio.orphan-value",
+        "labelstudio",
+        "A per-region value whose region does not exist or holds another kind of label.",
+    ),
+    (
+        "labelstudio.bad-relation",
+        "labelstudio",
+        "A relation that does not link evidence to one event (unknown regions, no event, two events).",
+    ),
+    (
+        "labelstudio.unlinked-region",
+        "labelstudio",
+        "Evidence not linked to its event by a relation, in an annotation with several events (or none).",
+    ),
+    (
+        "labelstudio.conflicting-values",
+        "labelstudio",
+        "Values that disagree: two regions of one event both carry its fields, or one indicator's regions "
+        "give different statuses.",
+    ),
+    (
+        "labelstudio.bad-extra",
+        "labelstudio",
+        "event_extra does not hold the JSON object of an event's fields.",
+    ),
+    (
+        "labelstudio.missing-value",
+        "labelstudio",
+        "The annotation does not say whether the article is relevant.",
+    ),
 ]
 
 CODES: dict[str, Code] = {slug: Code(slug, layer, text) for slug, layer, text in _ENTRIES}

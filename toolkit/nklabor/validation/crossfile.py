@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -173,7 +172,7 @@ class _Rows:
 
     def __init__(self) -> None:
         self.buffer: list[_Row] = []
-        self.db: sqlite3.Connection | None = None
+        self.db: Any = None  # a sqlite3.Connection once spilled
         self.folder: tempfile.TemporaryDirectory[str] | None = None
 
     def add(self, row: _Row) -> None:
@@ -183,6 +182,8 @@ class _Rows:
 
     def _spill(self) -> None:
         if self.db is None:
+            import sqlite3  # only for runs large enough to spill
+
             self.folder = tempfile.TemporaryDirectory(prefix="nklabor-index-")
             self.db = sqlite3.connect(Path(self.folder.name) / "index.sqlite")
             self.db.executescript(
@@ -236,8 +237,11 @@ class CrossFileIndex:
         schemas: SchemaSet,
         registry_path: Path | None = None,
         already_reported: frozenset[Path] = frozenset(),
+        *,
+        predictions: bool = False,
     ) -> None:
         self.schemas = schemas
+        self.predictions = predictions  # a model's output: no registry, one prediction per document
         # A symlinked override is kept as given, so that it is reported instead of followed.
         self.override = _absolute(registry_path) if registry_path is not None else None
         self.override_display = str(registry_path) if registry_path is not None else None
@@ -294,11 +298,13 @@ class CrossFileIndex:
         reported, except that when the registry governing it is one of the `given_registries`, its
         annotator is checked against that registry."""
         doc_id, annotator, role, digest, check = fact
-        if annotator is not None and check:
+        if annotator is not None and check and not (self.predictions and not consulted):
             source = self.files[where.file][0]
             if not consulted or (given_registries and self.registry_file(source) in given_registries):
                 self._check_annotator(where, source, annotator, role)
         if doc_id is not None:
+            if self.predictions and not consulted and annotator is not None:
+                annotator = ""  # predictions have no annotator to tell apart: one prediction per document
             self._seq += 1
             self._rows.add(_Row(doc_id, self._seq, *where, annotator, digest, consulted))
 
@@ -375,11 +381,18 @@ class CrossFileIndex:
                 if prior is None:
                     by_annotator[row.annotator] = row
                 else:
-                    message = (
-                        f"{short(row.annotator)} already annotated {short(row.doc)} in "
-                        f"{self.files[prior.file][1]}:{prior.line}"
-                    )
-                    yield _Pending(where, "annotation.duplicate", "$.annotator", message)
+                    seen = f"{self.files[prior.file][1]}:{prior.line}"
+                    if self.predictions:
+                        path, message = (
+                            "$.document.id",
+                            f"a prediction of {short(row.doc)} is already in {seen}",
+                        )
+                    else:
+                        path, message = (
+                            "$.annotator",
+                            f"{short(row.annotator)} already annotated {short(row.doc)} in {seen}",
+                        )
+                    yield _Pending(where, "annotation.duplicate", path, message)
             if row.digest is None:
                 continue
             other = first

@@ -15,6 +15,7 @@ always did. The fast path only ever skips work; it never decides a finding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..schema import SchemaSet
@@ -50,11 +51,14 @@ class FastPath:
             return UNREAD
         return data
 
-    def accept(self, raw: bytes) -> dict[str, Any] | None:
-        """The annotation in `raw` when the detailed path would find nothing at all in it, else None."""
+    def accept(self, raw: bytes, fill: Callable[[Any], None] | None = None) -> dict[str, Any] | None:
+        """The annotation in `raw` when the detailed path would find nothing at all in it, else None.
+        `fill` completes the value first, as the detailed path does (predictions mode)."""
         if self.evidence is None:
             return None
         data = fast_parse(raw)
+        if fill is not None and data is not UNREAD:
+            fill(data)
         if type(data) is not dict or data.get("schema_version") != self.version:
             return None
         if not self._guarded(data) or not semantic.clean(data, self.evidence):

@@ -8,14 +8,12 @@ a changed file never hides a duplicate or a text-hash conflict with a file that 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from ..config import Config
 from ..errors import InvalidInputError, UsageError
@@ -36,6 +34,9 @@ from .reading import (
     jsonl_parts,
     too_deep,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 STDIN_NAME = "<stdin>"
 """The file name findings in standard input carry when no name is given for it."""
@@ -101,6 +102,22 @@ class Annotation:
         return f"{self.file}:{self.line}" if self.file else "(in memory)"
 
 
+PREDICTION_FIELDS: dict[str, str] = {
+    "annotator": "pred-00",
+    "role": "annotator",
+    "annotated_at": "1970-01-01T00:00:00Z",
+}
+"""Predictions mode: the annotator fields a model's output may leave out, and the placeholders that stand in
+for them (an id of the registered form, so the schema still checks every other field)."""
+
+
+def fill_prediction_fields(data: Any) -> None:
+    """Give a prediction the placeholder annotator fields it lacks (nothing else is touched)."""
+    if isinstance(data, dict):
+        for key, value in PREDICTION_FIELDS.items():
+            data.setdefault(key, value)
+
+
 class Validation:
     """One validation run. Iterate `annotations()` to stream the valid ones, then read `report`.
 
@@ -113,7 +130,10 @@ class Validation:
     breaks; the report, and the order of the annotations, are those of one process. `fast=False` reads and
     checks every record the detailed way (`validation.fast` says why the report is the same either way; the
     tests hold the two to it).
-    """
+
+    With `predictions=True` the records are a model's predictions: `annotator`, `role` and `annotated_at` may
+    be left out (placeholders stand in, `PREDICTION_FIELDS`), no annotator registry is consulted, and a
+    document may be predicted once; every other rule of the schema and the codebook applies."""
 
     def __init__(
         self,
@@ -128,6 +148,7 @@ class Validation:
         stdin_filename: str | None = None,
         fast: bool = True,
         workers: int = 1,
+        predictions: bool = False,
     ) -> None:
         if max_record_bytes is None:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
@@ -140,7 +161,7 @@ class Validation:
         self.max_record_bytes = max_record_bytes
         self.schema_dir = schema_dir
         self.schemas = load_schemas(schema_dir)
-        self.checker = Checker(schema_dir, max_record_bytes, fast)
+        self.checker = Checker(schema_dir, max_record_bytes, fast, predictions)
         self.fast = self.checker.fast
         self.workers = workers
         selection = Selection.of(config) if config is not None else None
@@ -158,7 +179,10 @@ class Validation:
             for i in found.issues
             if i.code in ("path.symlink", "path.not-regular-file")
         )
-        self.index = CrossFileIndex(self.schemas, Path(registry) if registry is not None else None, unread)
+        self.predictions = predictions
+        self.index = CrossFileIndex(
+            self.schemas, Path(registry) if registry is not None else None, unread, predictions=predictions
+        )
         # Without configured roots a file's corpus is the folder of the registry above it (not an override).
         self.consulted = (
             corpus(selection, self.files, lambda p: nearest_registry(p.parent)) if selection else []
@@ -236,13 +260,21 @@ class Validation:
             for part in parts:
                 yield part, self.checker.check(part, keep)
             return
+        import multiprocessing  # only now: a run in one process (and `nklabor --help`) never pays for it
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = ProcessPoolExecutor(
             self.workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self.schema_dir, self.max_record_bytes, self.fast is not None),
+            initargs=(
+                self.schema_dir,
+                self.max_record_bytes,
+                self.fast is not None,
+                self.checker.predictions,
+            ),
         )
         try:
             queue: deque[tuple[list[Part], Future[list[list[Checked]]] | None]] = deque()
@@ -370,9 +402,12 @@ class Checked(NamedTuple):
 class Checker:
     """Reads and checks records, one part at a time: in the run's process or in a worker (each has one)."""
 
-    def __init__(self, schema_dir: Path | str | None, max_record_bytes: int, fast: bool) -> None:
+    def __init__(
+        self, schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool = False
+    ) -> None:
         self.schemas = load_schemas(schema_dir)
         self.max_record_bytes = max_record_bytes
+        self.predictions = predictions
         fast_path = FastPath(self.schemas) if fast else None
         self.fast = fast_path if fast_path is not None and fast_path.enabled else None
 
@@ -417,22 +452,26 @@ class Checker:
         """The findings of one record, or None when it could not be read (its findings are in
         `record.issues`)."""
         if record.deferred and self.fast is not None:
-            data = self.fast.accept(record.source)
+            data = self.fast.accept(record.source, fill_prediction_fields if self.predictions else None)
             if data is not None:
                 record.data, record.ok, record.deferred = data, True, False
                 return []
             finish(record)
         if not record.ok:
             return None
+        if self.predictions:
+            fill_prediction_fields(record.data)
         return check_record(record, self.schemas)
 
 
 _WORKER: Checker | None = None
 
 
-def _start_worker(schema_dir: Path | str | None, max_record_bytes: int, fast: bool) -> None:
+def _start_worker(
+    schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool
+) -> None:
     global _WORKER
-    _WORKER = Checker(schema_dir, max_record_bytes, fast)
+    _WORKER = Checker(schema_dir, max_record_bytes, fast, predictions)
 
 
 def _check_parts(parts: list[Part], keep: bool) -> list[list[Checked]]:

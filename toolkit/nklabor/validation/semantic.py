@@ -9,15 +9,17 @@ schema's own paths.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
-import pycountry
 import regex
 
 from ..annotation import text_sha256
@@ -41,14 +43,31 @@ _DETENTION = "detention_"
 _GRAPHEME = regex.compile(r"\X")
 
 
+def _iso_codes(standard: str, key: str) -> frozenset[str]:
+    """The codes of one ISO 3166 list, read from pycountry's own database file: importing pycountry (and the
+    package metadata it reads) and building its 5,000 subdivision objects would cost a fifth of a start-up
+    for a set of strings. Falls back to pycountry's API if its files ever move."""
+    spec = find_spec("pycountry")
+    folders = spec.submodule_search_locations if spec is not None else None
+    database = Path(next(iter(folders or [""]))) / "databases" / f"iso{standard}.json"
+    try:
+        entries = json.loads(database.read_text(encoding="utf-8"))[standard]
+        return frozenset(entry[key] for entry in entries)
+    except (OSError, ValueError, KeyError, TypeError):
+        import pycountry
+
+        records = pycountry.countries if standard == "3166-1" else pycountry.subdivisions
+        return frozenset(getattr(record, key) for record in records)
+
+
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return _iso_codes("3166-1", "alpha_2")
 
 
 @lru_cache(maxsize=1)
 def _subdivisions() -> frozenset[str]:
-    return frozenset(s.code for s in pycountry.subdivisions)
+    return _iso_codes("3166-2", "code")
 
 
 def _int(value: Any) -> int | None:

@@ -9,15 +9,15 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
-
-import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from ..report import Finding, short
 from ..schema import ROOT, SchemaSet
 from . import jsonpath
 from .locate import MAX_SAFE_INTEGER
+
+if TYPE_CHECKING:  # jsonschema itself is imported only for a record that fails (see `nklabor.schema`)
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "object",
@@ -97,6 +97,8 @@ def guard(schemas: SchemaSet) -> Any | None:
     shape = schemas.shape
     if shape is None:
         return None
+    import jsonschema_rs  # as in `nklabor.schema`: compiled validators load when first used
+
     registry = jsonschema_rs.Registry(list(schemas.resources.items()))
     nodes: dict[str, list[dict[str, Any]]] = {}
     for path, node in schemas.instance_nodes():
@@ -177,6 +179,8 @@ def explain(error: ValidationError) -> Iterator[Finding]:
     code = _CODES.get(keyword, "schema.invalid")
     explainer = _EXPLAINERS.get(keyword)
     if keyword in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         for inner in explain(best_match(error.context)):
             message = f"no alternative matches; closest: {inner.message}"
             yield Finding(inner.code, inner.path, message, inner.at_key)
@@ -186,7 +190,7 @@ def explain(error: ValidationError) -> Iterator[Finding]:
         yield Finding(code, path, f"fails the schema's {keyword!r} rule")
 
 
-Explainer = Callable[[ValidationError, str, str], Iterator[Finding]]
+Explainer = Callable[["ValidationError", str, str], Iterator[Finding]]
 
 
 def _schema(error: ValidationError) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,46 @@ def test_formats_are_asserted_by_both_validators(fmt: str, good: str, bad: str) 
     fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
     assert slow.is_valid(good) and fast.is_valid(good)
     assert not slow.is_valid(bad) and not fast.is_valid(bad)
+
+
+def test_the_shipped_schema_is_closed() -> None:
+    """Every value of a valid annotation sits at a known path with known types (what the fast path proves
+    with): numbers only where integers are, evidence lists only where the schema puts them."""
+    shape = load_schemas().shape
+    assert shape is not None
+    assert shape.paths("integer", "number") == load_schemas().integer_paths
+    assert shape.types["$.events[*].evidence"] == {"array"}
+    assert shape.types["$.schema_version"] == {"string"}  # from its enum
+
+
+def _edit(folder: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = folder / f"{name}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("span", lambda s: s.pop("additionalProperties")),  # other keys allowed
+        ("span", lambda s: s["properties"].update(note={"description": "anything"})),  # any type
+        ("span", lambda s: s["properties"].update(note=True)),  # a boolean schema: anything
+        ("event", lambda s: s["properties"]["evidence"].pop("items")),  # items of any kind
+        ("span", lambda s: s.update(patternProperties={"^x-": {"type": "string"}})),
+    ],
+)
+def test_an_open_schema_has_no_shape_and_still_validates(
+    tmp_path: Path, name: str, change: Callable[[dict[str, Any]], None]
+) -> None:
+    from nklabor import validate
+    from nklabor.validation import Validation
+
+    folder = copy_schemas(tmp_path)
+    _edit(folder, name, change)
+    assert load_schemas(folder).shape is None
+    assert Validation(["tests/data/valid"], folder).fast is None
+    case = ["tests/data/invalid/float-offsets/input.json"]
+    report = validate(case, schema_dir=folder)
+    assert report.to_dict() == validate(case, schema_dir=folder, fast=False).to_dict()
+    assert "span.quote-mismatch" in report.counts

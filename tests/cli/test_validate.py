@@ -129,3 +129,18 @@ def test_a_broken_configuration_is_a_usage_error(project: Path) -> None:
     code, output = invoke(CHANGED)
     assert code == 2
     assert "pyproject.toml [tool.nklabor]: unknown setting 'root'; did you mean 'roots'?" in output
+
+
+def test_workers_print_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nklabor.validation import run
+    from tests.support import DATA
+
+    monkeypatch.setattr(run, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(run, "PART_BYTES", (512, 512))
+    folder = DATA / "invalid" / "hash-conflict"
+    case = [str(p) for p in sorted(folder.iterdir()) if p.name != "expected.json"]
+    args = ["validate", "--format", "json", *case]
+    outputs = [runner.invoke(app, [*args, "--workers", n]) for n in ("1", "2")]
+    assert [r.exit_code for r in outputs] == [1, 1]
+    assert outputs[0].output == outputs[1].output
+    assert runner.invoke(app, ["validate", "--workers", "0", *case]).exit_code == 2

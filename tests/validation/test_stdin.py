@@ -103,3 +103,13 @@ def test_the_stdin_name_can_be_left_out_by_the_configuration(
         stdin=io.BytesIO(body), stdin_filename="schema/x.json", config=load(), force_exclude=True
     )
     assert report.valid and report.skipped == 1 and report.files == 0
+
+
+def test_a_finding_across_records_of_a_stream_is_located() -> None:
+    """The rules across records run at the end, reading the record again from the spooled stream."""
+    line = json.dumps(json.loads(VALID.read_text(encoding="utf-8"))).encode()
+    stream = io.BytesIO(line + b"\n" + b" " + line + b"\n")
+    report = validate(stdin=stream, stdin_filename=str(DATA / "valid" / "x.jsonl"))
+    (issue,) = report.issues
+    assert (issue.code, issue.line, issue.path) == ("annotation.duplicate", 2, "$.annotator")
+    assert issue.column == line.index(b'"ann-01"') + 2  # one space more on line 2; columns count from 1

@@ -7,13 +7,14 @@ that points anywhere else (another host, a `file:` URI) is a `SchemaError`. Noth
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin
 
 from .errors import SchemaError, ToolkitEnvironmentError
 
@@ -34,6 +35,8 @@ REQUIRED_FORMATS = frozenset({"date", "date-time", "uri"})
 FORMAT_MODULES = ("rfc3339_validator", "rfc3986_validator")
 """What makes `jsonschema` assert the `date-time` and `uri` formats (`date` needs nothing)."""
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
+JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+_KEY = re.compile(r"^[^.\[\]]+$")  # a key that an instance path (`$.a[*].b`) can name
 RENAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "2.0": {
         "subdivision": ("subdivisions",),
@@ -70,6 +73,19 @@ class Label:
     def names(self) -> list[str]:
         """Class names as strings (ClassLabel names for integer vocabularies too)."""
         return [str(v) for v in self.values]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where values can sit in any instance that is valid against a closed schema: every instance path
+    (`$.a[*].b`, `[*]` for array items) mapped to the JSON types the schema allows there. An instance the
+    schema accepts holds no key, and no value of a type, beyond these (`SchemaSet.shape`)."""
+
+    types: Mapping[str, frozenset[str]]
+
+    def paths(self, *kinds: str) -> frozenset[str]:
+        """The paths where a value of one of `kinds` (JSON type names) may sit."""
+        return frozenset(path for path, allowed in self.types.items() if allowed & set(kinds))
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,12 +183,46 @@ class SchemaSet:
         """Instance paths (`$.events[*].workers.best`) whose schema type is `integer`."""
         return frozenset(path for path, node in self.instance_nodes() if node.get("type") == "integer")
 
+    @cached_property
+    def shape(self) -> Shape | None:
+        """The `Shape` of valid annotations, or None when the schema leaves a place open (an object that
+        admits other properties, an array without `items`, a value without a `type`): then nothing can be
+        proved about a valid instance's shape, and the fast paths that rely on it stay off."""
+        return _closed_shape(self.instance_nodes())
+
     def instance_nodes(self, name: str = ROOT) -> list[tuple[str, dict[str, Any]]]:
         """Every schema node that describes a value, with its instance path (`[*]` for array items), following
         `$ref` through `properties` and `items`."""
         found: list[tuple[str, dict[str, Any]]] = []
         self._walk(self.schema(name), self.uri(name), "$", found, set())
         return found
+
+    def _lookup(self, base: str, ref: str) -> Any:
+        """The node a `$ref` names. A whole file or a JSON pointer into one is looked up here, so that walking
+        the tree (`instance_nodes`, on the hot path's first record) imports no `referencing`; anything else
+        (an anchor, a schema with embedded `$id`s) is left to it."""
+        url, fragment = urldefrag(urljoin(base, ref))
+        if url in self.resources and (not fragment or fragment.startswith("/")) and not self._embedded_ids:
+            node: Any = self.resources[url]
+            try:
+                for token in fragment.split("/")[1:]:
+                    token = unquote(token).replace("~1", "/").replace("~0", "~")
+                    node = node[int(token)] if isinstance(node, list) else node[token]
+                return node
+            except (KeyError, IndexError, ValueError, TypeError):
+                pass  # let `referencing` say what is wrong
+        return self.registry.resolver(base_uri=base).lookup(ref).contents
+
+    @cached_property
+    def _embedded_ids(self) -> bool:
+        """Whether a schema file holds a subschema with its own `$id` (a base URI `_lookup` does not
+        follow)."""
+        return any(
+            _has_id(value)
+            for schema in self.resources.values()
+            for key, value in schema.items()
+            if key != "$id"
+        )
 
     def _walk(
         self,
@@ -189,13 +239,82 @@ class SchemaSet:
             if (target, path) in seen:
                 return
             seen.add((target, path))
-            resolved = self.registry.resolver(base_uri=base).lookup(node["$ref"])
-            self._walk(resolved.contents, urldefrag(target).url, path, found, seen)
+            self._walk(self._lookup(base, node["$ref"]), urldefrag(target).url, path, found, seen)
         found.append((path, node))
         for key, sub in node.get("properties", {}).items():
             self._walk(sub, base, f"{path}.{key}", found, seen)
         if "items" in node:
             self._walk(node["items"], base, f"{path}[*]", found, seen)
+
+
+def _has_id(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$id" in node or any(_has_id(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_id(v) for v in node)
+    return False
+
+
+def _closed_shape(found: list[tuple[str, dict[str, Any]]]) -> Shape | None:
+    """The shape of the instances of a schema given by its `instance_nodes`, or None when it is not closed.
+
+    Every node `instance_nodes` lists is a necessary condition at its path (it is reached from the root
+    through `properties`, `items` and `$ref` only, never through `not`, `anyOf` or `if`), so the types a value
+    may have at a path are at most those every one of its nodes allows; and an object's keys are those of the
+    `properties` of a node with `additionalProperties: false`, whatever `allOf` or `then` add. What those
+    other keywords forbid on top is not needed: the shape only has to hold every valid instance."""
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    for path, node in found:
+        nodes.setdefault(path, []).append(node)
+    types: dict[str, frozenset[str]] = {}
+    for path, group in nodes.items():
+        typed = [_declared(n) for n in group if "type" in n or "enum" in n or "const" in n]
+        if not typed:
+            return None  # a value of any type, and one that no keyword looks at
+        allowed = set(JSON_TYPES)
+        for names in typed:
+            allowed &= names | ({"integer"} if "number" in names else set())
+        if "object" in allowed and not _closed_object(path, group, nodes):
+            return None
+        if "array" in allowed and not _closed_array(path, group):
+            return None
+        types[path] = frozenset(allowed)
+    return Shape(types)
+
+
+def _declared(node: dict[str, Any]) -> set[str]:
+    """The JSON types one node allows (by `type`, else by the values of `enum` or `const`)."""
+    if "type" in node:
+        declared = node["type"]
+        return {declared} if isinstance(declared, str) else set(declared)
+    values = node["enum"] if "enum" in node else [node["const"]]
+    return {_type_of(v) for v in values if isinstance(values, list)}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    names = {dict: "object", list: "array", str: "string", float: "number", type(None): "null"}
+    return names.get(type(value), "null")
+
+
+def _closed_object(path: str, group: list[dict[str, Any]], nodes: dict[str, list[Any]]) -> bool:
+    for node in group:
+        if node.get("additionalProperties") is False and "patternProperties" not in node:
+            props = node.get("properties", {})
+            return all(
+                isinstance(key, str) and _KEY.match(key) and (sub is False or f"{path}.{key}" in nodes)
+                for key, sub in props.items()
+            )
+    return False
+
+
+def _closed_array(path: str, group: list[dict[str, Any]]) -> bool:
+    if any("prefixItems" in node for node in group):
+        return False
+    return any(isinstance(node.get("items"), dict) or node.get("items") is False for node in group)
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ import typer
 from ..errors import UsageError
 from ..report import REPORTERS
 from ..validation import validate as run_validation
+from ..validation.run import PARALLEL_MIN_BYTES, default_workers
 from .app import (
     EXIT_INVALID,
     EXIT_OK,
@@ -53,6 +54,17 @@ def validate(
             "excluded), as for folders; what the pre-commit hook passes.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that read the files (default: the number of cores). Used only when the files "
+            f"hold at least {PARALLEL_MIN_BYTES >> 20} MiB: below that, starting them costs more than they "
+            "save. The report is the same with any number.",
+            show_default=False,
+        ),
+    ] = None,
     schema_dir: SchemaDirOption = None,
     annotators: RegistryOption = None,
     max_record_bytes: MaxRecordOption = None,
@@ -77,6 +89,7 @@ def validate(
             force_exclude=force_exclude,
             stdin=stdin,
             stdin_filename=stdin_filename,
+            workers=workers or default_workers(),
         )
     out = REPORTERS[format.value](report)
     if out:

@@ -3,17 +3,21 @@ document."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..report import Issue, short
 from ..schema import REGISTRY, SchemaSet
 from . import jsonpath, structural
 from .discovery import REGISTRY_NAME
-from .reading import Record, iter_records
+from .locate import SourceMap
+from .reading import Record, iter_records, read_source
 
 PERSONAL_KEYS = frozenset(
     {
@@ -110,18 +114,123 @@ def _check_registry(record: Record, schemas: SchemaSet, registry: Registry) -> N
         registry.roles.setdefault(entry["id"], set()).update(role_set)
 
 
-@dataclass(slots=True)
-class _Seen:
-    """Where a (document, annotator) was first seen; one per record, so kept small."""
+Fact = tuple[str | None, str | None, str | None, str | None, bool]
+"""What the rules across files need from one annotation: its document id, annotator, role and text hash
+(each None unless a string), and whether its annotator is to be checked against the registry."""
 
-    file: str
+
+def fact_of(data: Any, check_annotator: bool = True) -> Fact | None:
+    """The `Fact` of one parsed record, or None when it is not an object."""
+    if not isinstance(data, dict):
+        return None
+    doc = data.get("document")
+    doc_id = doc.get("id") if isinstance(doc, dict) else None
+    digest = doc.get("text_sha256") if isinstance(doc, dict) else None
+    annotator, role = data.get("annotator"), data.get("role")
+    return (
+        doc_id if isinstance(doc_id, str) else None,
+        annotator if isinstance(annotator, str) else None,
+        role if isinstance(role, str) else None,
+        digest if isinstance(digest, str) else None,
+        check_annotator,
+    )
+
+
+class Where(NamedTuple):
+    """Where a record is: the number of its file in the run (`CrossFileIndex.file`), its line, and its bytes
+    (`reading.Record.offset`, length), from which a finding about it is located once it is known."""
+
+    file: int
     line: int
-    hash: Any
+    offset: int
+    length: int
+
+
+class _Row(NamedTuple):
+    """One annotation with a document id, in the order the run read it (`seq`)."""
+
+    doc: str
+    seq: int
+    file: int
+    line: int
+    offset: int
+    length: int
+    annotator: str | None
+    digest: str | None
+    consulted: bool
+
+
+_UNSEEN = object()
+SPILL_ROWS = 50_000
+"""Rows kept in memory before the index moves them to a temporary SQLite file (flat memory for any input)."""
+
+
+class _Rows:
+    """The rows of the index: a list, then a temporary SQLite database once there are more than
+    `SPILL_ROWS`, so that memory does not grow with the input. `grouped()` gives the documents that appear
+    more than once, each with its rows in reading order."""
+
+    def __init__(self) -> None:
+        self.buffer: list[_Row] = []
+        self.db: Any = None  # a sqlite3.Connection once spilled
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def add(self, row: _Row) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= SPILL_ROWS:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.db is None:
+            import sqlite3  # only for runs large enough to spill
+
+            self.folder = tempfile.TemporaryDirectory(prefix="nklabor-index-")
+            self.db = sqlite3.connect(Path(self.folder.name) / "index.sqlite")
+            self.db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;"
+                "CREATE TABLE rows (doc TEXT, seq INTEGER, file INTEGER, line INTEGER, offset INTEGER,"
+                " length INTEGER, annotator TEXT, digest TEXT, consulted INTEGER)"
+            )
+        self.db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.buffer)
+        self.buffer = []
+
+    def grouped(self) -> Iterator[list[_Row]]:
+        if self.db is None:
+            ordered: Iterable[_Row] = sorted(self.buffer)
+        else:
+            self._spill()
+            self.db.execute("CREATE INDEX by_doc ON rows (doc, seq)")
+            cursor = self.db.execute("SELECT * FROM rows ORDER BY doc, seq")
+            ordered = (_Row._make((*r[:8], bool(r[8]))) for r in cursor)
+        for _, rows in itertools.groupby(ordered, key=lambda r: r.doc):
+            group = list(rows)
+            if len(group) > 1:
+                yield group
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
+
+
+class _Pending(NamedTuple):
+    """A finding about a record whose bytes are gone: located at the end (`CrossFileIndex.finish`)."""
+
+    where: Where
+    code: str
+    path: str
+    message: str
 
 
 class CrossFileIndex:
-    """Collects what each annotation says about its document and annotator, then checks the rules at the
-    end."""
+    """Collects what each annotation says about its document and annotator (`note`), checks each annotator
+    against its registry as it comes, and the rules across annotations at the end (`finish`).
+
+    Memory stays flat: per annotation it keeps one compact row (in a temporary SQLite file past
+    `SPILL_ROWS`), and a finding is located by reading its record again, once it is known."""
 
     def __init__(
         self,
@@ -140,12 +249,12 @@ class CrossFileIndex:
         self.registries: dict[Path, Registry | None] = {}
         self.governing: dict[Path, Path | None] = {}
         self.reported: set[Path] = set()
-        self.by_doc_annotator: dict[tuple[str, str], _Seen] = {}
-        self.first_by_doc: dict[str, _Seen] = {}
-        # What the consulted files (not asked about) say: the given files are checked against it.
-        self.consulted_pairs: dict[tuple[str, str], _Seen] = {}
-        self.consulted_hashes: dict[str, dict[str, _Seen]] = {}
         self.issues: list[Issue] = []
+        self.files: list[tuple[Path, str, Callable[[int, int], bytes]]] = []
+        self._rows = _Rows()
+        self._pending: list[_Pending] = []
+        self._seq = 0
+        self._judges: dict[Path, Registry | object | None] = {}
 
     def registry_file(self, path: Path) -> Path | None:
         """The registry that governs `path`: the override, or the nearest annotators.json above it."""
@@ -171,76 +280,50 @@ class CrossFileIndex:
             if key not in self.already_reported:
                 self.issues.extend(registry.issues)
 
-    def consult(self, record: Record, source: Path, given_registries: frozenset[Path] = frozenset()) -> None:
-        """Note an annotation of a file that was not asked about, so that the given files are checked against
-        it: nothing is reported about it, except that when the registry governing it is one of the
-        `given_registries`, its annotator is checked against that registry."""
-        data = record.data
-        if not isinstance(data, dict):
-            return
-        doc = data.get("document")
-        doc_id = doc.get("id") if isinstance(doc, dict) else None
-        annotator = data.get("annotator")
-        if isinstance(annotator, str) and given_registries:
-            governing = self.registry_file(source)
-            if governing is not None and governing in given_registries:
-                self._check_annotator(record, source, annotator, data.get("role"))
-        if not isinstance(doc_id, str):
-            return
-        seen = _Seen(record.file, record.line, doc.get("text_sha256") if isinstance(doc, dict) else None)
-        if isinstance(annotator, str):
-            self.consulted_pairs.setdefault((doc_id, annotator), seen)
-        if isinstance(seen.hash, str):
-            self.consulted_hashes.setdefault(doc_id, {}).setdefault(seen.hash, seen)
+    def file(self, path: Path, display: str, read: Callable[[int, int], bytes] | None = None) -> int:
+        """The number of a file in this run; `read(offset, length)` gives its bytes back (default: from
+        `path`)."""
+        self.files.append((path, display, read or (lambda offset, length: read_source(path, offset, length))))
+        return len(self.files) - 1
 
-    def add(self, record: Record, source: Path, flagged: frozenset[str] = frozenset()) -> None:
-        """Note one parsed annotation; `flagged` holds the paths that already have a finding."""
-        data = record.data
-        if not isinstance(data, dict):
-            return
-        doc = data.get("document")
-        doc_id = doc.get("id") if isinstance(doc, dict) else None
-        annotator = data.get("annotator")
-        if isinstance(annotator, str) and "$.annotator" not in flagged and not self.predictions:
-            self._check_annotator(record, source, annotator, data.get("role"))
-        if not isinstance(doc_id, str):
-            return
-        digest = doc.get("text_sha256") if isinstance(doc, dict) else None
-        if isinstance(annotator, str):
-            # Predictions have no annotator to tell apart: one prediction per document.
-            key = (doc_id, "" if self.predictions else annotator)
-            if key in self.by_doc_annotator or key in self.consulted_pairs:
-                first = self.by_doc_annotator.get(key) or self.consulted_pairs[key]
-                self.by_doc_annotator.setdefault(key, _Seen(record.file, record.line, digest))
-                if self.predictions:
-                    path, message = "$.document.id", f"a prediction of {short(doc_id)} is already in"
-                else:
-                    path, message = "$.annotator", f"{short(annotator)} already annotated {short(doc_id)} in"
-                self.issues.append(
-                    record.issue("annotation.duplicate", path, f"{message} {first.file}:{first.line}")
-                )
-            else:
-                self.by_doc_annotator[key] = _Seen(record.file, record.line, digest)
-        if isinstance(digest, str):
-            first_doc = self.first_by_doc.get(doc_id)
-            if first_doc is None:
-                self.first_by_doc[doc_id] = _Seen(record.file, record.line, digest)
-            if first_doc is None or first_doc.hash == digest:
-                # a consulted file that disagrees: one is enough to name
-                first_doc = next(
-                    (s for h, s in self.consulted_hashes.get(doc_id, {}).items() if h != digest), None
-                )
-            if first_doc is not None and first_doc.hash != digest:
-                self.issues.append(
-                    record.issue(
-                        "document.hash-conflict",
-                        "$.document.text_sha256",
-                        f"{short(doc_id)} has another text hash in "
-                        f"{first_doc.file}:{first_doc.line}: the texts differ",
-                    )
-                )
+    def note(
+        self,
+        where: Where,
+        fact: Fact,
+        *,
+        consulted: bool = False,
+        given_registries: frozenset[Path] = frozenset(),
+    ) -> None:
+        """Note one annotation read at `where`. For a `consulted` one (of a file not asked about) nothing is
+        reported, except that when the registry governing it is one of the `given_registries`, its
+        annotator is checked against that registry."""
+        doc_id, annotator, role, digest, check = fact
+        if annotator is not None and check and not (self.predictions and not consulted):
+            source = self.files[where.file][0]
+            if not consulted or (given_registries and self.registry_file(source) in given_registries):
+                self._check_annotator(where, source, annotator, role)
+        if doc_id is not None:
+            if self.predictions and not consulted and annotator is not None:
+                annotator = ""  # predictions have no annotator to tell apart: one prediction per document
+            self._seq += 1
+            self._rows.add(_Row(doc_id, self._seq, *where, annotator, digest, consulted))
 
-    def _check_annotator(self, record: Record, source: Path, annotator: str, role: Any) -> None:
+    def _check_annotator(self, where: Where, source: Path, annotator: str, role: str | None) -> None:
+        # What governs a file is settled at its first record (reported once): the rest only look it up.
+        registry = self._judges.get(source, _UNSEEN)
+        if registry is _UNSEEN:
+            registry = self._judges[source] = self._judge(where, source)
+        if not isinstance(registry, Registry):
+            return
+        if annotator not in registry.roles:
+            message = f"{short(annotator)} is not registered in {registry.file}"
+            self._pending.append(_Pending(where, "annotator.unregistered", "$.annotator", message))
+        elif role is not None and role not in registry.roles[annotator]:
+            message = f"{short(annotator)} is not registered as {role}"
+            self._pending.append(_Pending(where, "annotator.role-not-granted", "$.role", message))
+
+    def _judge(self, where: Where, source: Path) -> Registry | None:
+        """The registry that judges the annotators of `source`, or None (reported once: no registry)."""
         file = self.registry_file(source)
         if file is None:
             folder = str(source.parent)
@@ -249,37 +332,91 @@ class CrossFileIndex:
                 self.reported.add(marker)
                 self.issues.append(
                     Issue(
-                        record.file,
-                        record.line,
+                        self.files[where.file][1],
+                        where.line,
                         None,
                         "$.annotator",
                         "registry.missing",
                         f"no {REGISTRY_NAME} in {folder} or any parent folder",
                     )
                 )
-            return
+            return None
         registry = self.registry(file, self.override_display if file == self.override else None)
         if registry is None:
-            return
+            return None
         self.check_registry_file(file, registry.file)
         if not registry.read:
-            return  # its own finding says why; judging ids by it would only add noise
-        if annotator not in registry.roles:
-            self.issues.append(
-                record.issue(
-                    "annotator.unregistered",
-                    "$.annotator",
-                    f"{short(annotator)} is not registered in {registry.file}",
+            return None  # its own finding says why; judging ids by it would only add noise
+        return registry
+
+    def finish(self) -> list[Issue]:
+        """The rules across annotations (one per document and annotator, one text per document), every
+        finding located; then the index is emptied. Returns every finding of the index."""
+        try:
+            for group in self._rows.grouped():
+                self._pending.extend(self._group(group))
+        finally:
+            self._rows.close()
+        self.issues.extend(self._locate(self._pending))
+        self._pending = []
+        return self.issues
+
+    def _group(self, rows: list[_Row]) -> Iterator[_Pending]:
+        """The findings about the annotations of one document, `rows` in reading order: the consulted ones
+        are only looked up, a given one is checked against every one before it."""
+        by_annotator: dict[str, _Row] = {}
+        first: _Row | None = None  # the first given annotation with a text hash
+        consulted_pairs: dict[str, _Row] = {}
+        consulted_hashes: dict[str, _Row] = {}
+        for row in rows:
+            if row.consulted:
+                if row.annotator is not None:
+                    consulted_pairs.setdefault(row.annotator, row)
+                if row.digest is not None:
+                    consulted_hashes.setdefault(row.digest, row)
+                continue
+            where = Where(row.file, row.line, row.offset, row.length)
+            if row.annotator is not None:
+                prior = by_annotator.get(row.annotator) or consulted_pairs.get(row.annotator)
+                if prior is None:
+                    by_annotator[row.annotator] = row
+                else:
+                    seen = f"{self.files[prior.file][1]}:{prior.line}"
+                    if self.predictions:
+                        path, message = (
+                            "$.document.id",
+                            f"a prediction of {short(row.doc)} is already in {seen}",
+                        )
+                    else:
+                        path, message = (
+                            "$.annotator",
+                            f"{short(row.annotator)} already annotated {short(row.doc)} in {seen}",
+                        )
+                    yield _Pending(where, "annotation.duplicate", path, message)
+            if row.digest is None:
+                continue
+            other = first
+            if first is None:
+                first = row
+            if other is None or other.digest == row.digest:
+                # a consulted file that disagrees: one is enough to name
+                other = next((s for h, s in consulted_hashes.items() if h != row.digest), None)
+            if other is not None and other.digest != row.digest:
+                message = (
+                    f"{short(row.doc)} has another text hash in "
+                    f"{self.files[other.file][1]}:{other.line}: the texts differ"
                 )
-            )
-        elif isinstance(role, str) and role not in registry.roles[annotator]:
-            self.issues.append(
-                record.issue(
-                    "annotator.role-not-granted",
-                    "$.role",
-                    f"{short(annotator)} is not registered as {role}",
-                )
-            )
+                yield _Pending(where, "document.hash-conflict", "$.document.text_sha256", message)
+
+    def _locate(self, pending: list[_Pending]) -> Iterator[Issue]:
+        """Each finding at its line and column: every record concerned is read again, once."""
+        ordered = sorted(pending, key=lambda p: (p.where.file, p.where.offset))
+        for where, group in itertools.groupby(ordered, key=lambda p: p.where):
+            _, display, read = self.files[where.file]
+            smap = SourceMap.build(read(where.offset, where.length), where.line)
+            for item in group:
+                line, column = smap.position(item.path)
+                yield Issue(display, line, column, item.path, item.code, item.message)
 
 
 def nearest_registry(folder: Path) -> Path | None:

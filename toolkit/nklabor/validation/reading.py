@@ -2,12 +2,19 @@
 
 Only strict UTF-8 JSON gets through: a BOM, UTF-16, stray CP1252 bytes, lone surrogates, duplicate keys,
 NaN/Infinity, numbers that overflow, trailing commas, blank JSONL lines and extra data are findings with a
-line and column. The common clean record costs one C-level `json.loads`; positions are only computed, with
-`locate.SourceMap`, for a record that has a finding.
+line and column. Positions are only computed, with `locate.SourceMap`, for a record that has a finding.
+
+Two readers. The detailed one (`json.loads` with hooks that notice duplicate keys, non-finite numbers and
+unsafe integers) finds and explains every reading finding. The fast one (`fast_parse`, jiter) refuses,
+without explanation, everything the detailed one would report except floats and large integers, which it
+hands over unjudged; a caller that can prove a record free of those (`validation.fast`) skips the detailed
+reader, and any other record is read again by it (`finish`), so the findings never depend on which reader
+ran.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -18,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import jiter
 
 from ..config import DEFAULT_MAX_RECORD_BYTES
 from ..errors import ToolkitEnvironmentError
@@ -46,6 +55,11 @@ class Record:
     issues: list[Issue] = field(default_factory=list)
     ok: bool = False
     floats: bool = False
+    deferred: bool = False
+    """Not parsed yet: `source` holds its bytes, for `fast_parse` or the detailed reader (`finish`)."""
+    offset: int = 0
+    """Where `source` starts in its file (bytes), so that the record can be read again to locate a finding
+    found later (`read_source`)."""
     _map: SourceMap | None = None
 
     @property
@@ -171,6 +185,37 @@ def parse(record: Record, text: str) -> None:
     else:
         record.data = data
         record.ok = True
+
+
+UNREAD = object()
+"""What `fast_parse` returns for bytes it does not vouch for."""
+
+
+def fast_parse(raw: bytes) -> Any:
+    """The JSON value in `raw`, or `UNREAD`. Fast (jiter, in Rust), and exact about what it accepts: `raw` is
+    then strict UTF-8 JSON without a byte-order mark, lone surrogate, NaN or Infinity, duplicate key (keys
+    compared after unescaping), trailing comma or extra data, nested at most 200 deep. Two things it does not
+    judge: every number with a fraction or an exponent comes back as a `jiter.LosslessFloat` (never a
+    float: the compiled validator refuses that type wherever the schema looks at a value, so no such record
+    passes it), and integers come back exact, however large. A caller must rule both out before trusting the
+    value (see `validation.fast`), and read anything else with the detailed reader."""
+    try:
+        return jiter.from_json(
+            raw,
+            allow_inf_nan=False,
+            catch_duplicate_keys=True,
+            cache_mode="keys",
+            float_mode="lossless-float",
+        )
+    except ValueError:
+        return UNREAD
+
+
+def finish(record: Record) -> None:
+    """Read a deferred record with the detailed reader: its data, or its findings."""
+    if record.deferred:
+        record.deferred = False
+        _parse_bytes(record, record.source)
 
 
 def too_deep(record: Record) -> Issue | None:
@@ -322,13 +367,18 @@ def _open(path: Path, name: str) -> tuple[Any, int] | Record:
             name, "path.not-regular-file", "not a regular file (a FIFO, socket or device): not read"
         )
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb"), info.st_size
+    return os.fdopen(fd, "rb", buffering=_CHUNK), info.st_size  # a JSONL line spans many 8 KiB buffers
 
 
 def iter_records(
-    path: Path, display: str | None = None, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    path: Path,
+    display: str | None = None,
+    *,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    deferred: bool = False,
 ) -> Iterator[Record]:
-    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings.
+    """Yield the records of one `.json` or `.jsonl` file, each parsed or carrying its findings; with
+    `deferred`, a record without a finding so far comes unparsed (`Record.deferred`).
 
     File-level findings (empty file, UTF-16, not a regular file) come as a record with no data. Streams JSONL
     line by line; no record larger than `max_record_bytes` is ever held in memory.
@@ -341,31 +391,74 @@ def iter_records(
     handle, size = opened
     try:
         with handle:
-            yield from _records(handle, size, name, path.suffix.lower() == ".jsonl", max_record_bytes)
+            yield from _records(
+                handle, size, name, path.suffix.lower() == ".jsonl", max_record_bytes, deferred
+            )
     except OSError as exc:
         raise _read_error(name, exc) from None
 
 
 def iter_stream(
-    stream: BinaryIO, display: str, *, jsonl: bool, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    stream: BinaryIO,
+    display: str,
+    *,
+    jsonl: bool,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    deferred: bool = False,
 ) -> Iterator[Record]:
     """Yield the records of a stream (standard input) read as the file `display`: one JSON value, or JSONL
-    when `jsonl`. The stream is spooled (in memory, then on disk) so that it reads like a file; of one JSON
-    value larger than `max_record_bytes` only the size is kept, as of a file."""
-    try:
-        with tempfile.SpooledTemporaryFile(max_size=_CHUNK) as spool:
-            size = 0
+    when `jsonl`. The stream is spooled (`Spool`) so that it reads like a file."""
+    with Spool(stream, display, jsonl=jsonl, max_record_bytes=max_record_bytes) as spool:
+        yield from spool.records(deferred=deferred)
+
+
+class Spool:
+    """A stream (standard input) kept as a file (in memory, then on disk) while it is open, so that it
+    reads like one, records and all (`records`, `read`). Of one JSON value larger than `max_record_bytes`
+    only the size is kept, as of a file."""
+
+    def __init__(
+        self, stream: BinaryIO, display: str, *, jsonl: bool, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    ) -> None:
+        self.display, self.jsonl, self.cap = display, jsonl, max_record_bytes
+        self.file: Any = tempfile.SpooledTemporaryFile(max_size=_CHUNK)  # noqa: SIM115 (closed by close())
+        self.size = 0
+        try:
             while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if jsonl or spool.tell() <= max_record_bytes:
-                    spool.write(chunk)
-            spool.seek(0)
-            yield from _records(spool, size, display, jsonl, max_record_bytes)
-    except OSError as exc:
-        raise _read_error(display, exc) from None
+                self.size += len(chunk)
+                if jsonl or self.file.tell() <= max_record_bytes:
+                    self.file.write(chunk)
+        except OSError as exc:
+            self.close()
+            raise _read_error(display, exc) from None
+
+    def records(self, *, deferred: bool = False) -> Iterator[Record]:
+        """The records of the stream, as `iter_records` reads those of a file."""
+        self.file.seek(0)
+        try:
+            yield from _records(self.file, self.size, self.display, self.jsonl, self.cap, deferred)
+        except OSError as exc:
+            raise _read_error(self.display, exc) from None
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Bytes of the stream again (to locate a finding, as `read_source` for a file)."""
+        self.file.seek(offset)
+        data: bytes = self.file.read(length)
+        return data
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
-def _records(handle: Any, size: int, name: str, jsonl: bool, cap: int) -> Iterator[Record]:
+def _records(
+    handle: Any, size: int, name: str, jsonl: bool, cap: int, deferred: bool = False
+) -> Iterator[Record]:
     """The records of an open, seekable binary file of `size` bytes."""
     head = handle.read(4096)
     if not head.strip():
@@ -384,11 +477,11 @@ def _records(handle: Any, size: int, name: str, jsonl: bool, cap: int) -> Iterat
         return
     handle.seek(0)
     if jsonl:
-        yield from _jsonl_records(handle, name, cap)
+        yield from _jsonl_records(handle, name, cap, deferred)
     elif size > cap:
         yield _too_large(name, 1, size, cap)
     else:
-        yield _json_record(handle.read(), name)
+        yield _json_record(handle.read(), name, deferred)
 
 
 def _too_large(name: str, line: int, size: int | None, cap: int) -> Record:
@@ -426,46 +519,58 @@ def _strip_bom(raw: bytes, record: Record) -> bytes:
     return raw
 
 
-def _json_record(raw: bytes, name: str) -> Record:
+def _json_record(raw: bytes, name: str, deferred: bool = False) -> Record:
     record = Record(name, 1, raw)
-    raw = _strip_bom(raw, record)
-    record.source = raw
-    _finish(record, raw)
+    stripped = _strip_bom(raw, record)
+    record.offset = len(raw) - len(stripped)
+    record.source = stripped
+    _finish(record, stripped, deferred)
     return record
 
 
-def _lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
-    """(line number, bytes without the line break or None when longer than `cap`, length) of each line; a long
-    line is skipped in chunks, never held whole."""
+def _lines(
+    handle: Any, cap: int, limit: int | None = None, start: int = 0
+) -> Iterator[tuple[int, bytes | None, int, int]]:
+    """(line number, bytes without the line break or None when longer than `cap`, length, offset of the
+    line) of each line, at most `limit` bytes from `start` (where `handle` stands); a long line is skipped
+    in chunks, never held whole."""
     number = 0
-    while True:
+    at = start
+    end = None if limit is None else start + limit
+    while end is None or at < end:
         raw = handle.readline(cap + 2)  # room for "\r\n" after a line of exactly `cap` bytes
         if not raw:
             return
         number += 1
+        line_at = at
+        at += len(raw)
         if not raw.endswith(b"\n") and len(raw) == cap + 2:
             size = len(raw)
             while raw and not raw.endswith(b"\n"):
                 raw = handle.readline(_CHUNK)
                 size += len(raw)
-            yield number, None, size
+                at += len(raw)
+            yield number, None, size, line_at
             continue
         raw = raw[:-1] if raw.endswith(b"\n") else raw
         if raw.endswith(b"\r"):
             raw = raw[:-1]
-        yield number, (raw if len(raw) <= cap else None), len(raw)
+        yield number, (raw if len(raw) <= cap else None), len(raw), line_at
 
 
-def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
+def _jsonl_records(
+    handle: Any, name: str, cap: int, deferred: bool = False, limit: int | None = None, start: int = 0
+) -> Iterator[Record]:
     # Binary reading splits on b"\n" only: U+2028 inside a string stays inside its line.
-    for number, raw, size in _lines(handle, cap):
+    for number, raw, size, at in _lines(handle, cap, limit, start):
         if raw is None:
             yield _too_large(name, number, size, cap)
             continue
-        record = Record(name, number, raw)
-        if number == 1:
-            raw = _strip_bom(raw, record)
-            record.source = raw
+        record = Record(name, number, raw, offset=at)
+        if number == 1 and start == 0:
+            stripped = _strip_bom(raw, record)
+            record.offset += len(raw) - len(stripped)
+            raw = record.source = stripped
         if not raw.strip():
             record.issues.append(
                 Issue(
@@ -479,11 +584,79 @@ def _jsonl_records(handle: Any, name: str, cap: int) -> Iterator[Record]:
             )
             yield record
             continue
-        _finish(record, raw)
+        _finish(record, raw, deferred)
         yield record
 
 
-def _finish(record: Record, raw: bytes) -> None:
+def iter_part(
+    path: Path,
+    display: str,
+    start: int,
+    end: int,
+    *,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    deferred: bool = False,
+) -> Iterator[Record]:
+    """The records of the JSONL lines in bytes [start, end) of `path` (a part made by `jsonl_parts`), one
+    per line, numbered from 1: the caller adds the lines of the parts before."""
+    opened = _open(path, display)
+    if isinstance(opened, Record):
+        yield opened
+        return
+    handle, _ = opened
+    try:
+        with handle:
+            handle.seek(start)
+            yield from _jsonl_records(handle, display, max_record_bytes, deferred, end - start, start)
+    except OSError as exc:
+        raise _read_error(display, exc) from None
+
+
+def jsonl_parts(path: Path, target: int) -> list[tuple[int, int]] | None:
+    """Byte ranges [start, end) of about `target` bytes that cover the JSONL file `path`, each starting at a
+    line (just after a b"\n", the only line break of JSONL: CR before it stays in its line, U+2028 is no
+    break); None when the file must be read whole (it is small, or its head is blank or looks like UTF-16,
+    which are findings about the whole file)."""
+    opened = _open(path, str(path))
+    if isinstance(opened, Record):
+        return None
+    handle, size = opened
+    with handle:
+        head = handle.read(4096)
+        if size <= target or not head.strip() or _looks_utf16(head):
+            return None
+        bounds = [0]
+        while bounds[-1] + target < size:
+            handle.seek(bounds[-1] + target)
+            at = bounds[-1] + target
+            while chunk := handle.read(_CHUNK):
+                found = chunk.find(b"\n")
+                if found >= 0:
+                    at += found + 1
+                    break
+                at += len(chunk)
+            if at >= size:
+                break
+            bounds.append(at)
+    bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+def read_source(path: Path, offset: int, length: int) -> bytes:
+    """The bytes of a record again (`Record.offset`, `len(Record.source)`), to locate a finding."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+def _finish(record: Record, raw: bytes, deferred: bool = False) -> None:
+    if deferred and not record.issues:
+        record.deferred = True
+        return
+    _parse_bytes(record, raw)
+
+
+def _parse_bytes(record: Record, raw: bytes) -> None:
     had_bom = bool(record.issues)
     text = _decode(record, raw)
     if text is not None:

@@ -7,22 +7,54 @@ a changed file never hides a duplicate or a text-hash conflict with a file that 
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from ..config import Config
 from ..errors import InvalidInputError, UsageError
 from ..report import Issue, Report
 from ..schema import SchemaSet, load_schemas
 from . import semantic, structural
-from .crossfile import CrossFileIndex, nearest_registry
+from .crossfile import CrossFileIndex, Fact, Where, fact_of, nearest_registry
 from .discovery import REGISTRY_NAME, SUFFIXES, Found, Selection, SourceFile, corpus, select, shown
-from .reading import DEFAULT_MAX_RECORD_BYTES, Record, iter_records, iter_stream, too_deep
+from .fast import FastPath
+from .reading import (
+    DEFAULT_MAX_RECORD_BYTES,
+    UNREAD,
+    Record,
+    Spool,
+    finish,
+    iter_part,
+    iter_records,
+    jsonl_parts,
+    too_deep,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 STDIN_NAME = "<stdin>"
 """The file name findings in standard input carry when no name is given for it."""
+
+PARALLEL_MIN_BYTES = 16 << 20
+"""Below this many bytes of files to read, one process reads them all: starting workers would cost more."""
+PART_BYTES = (1 << 20, 8 << 20)
+"""The smallest and largest part a JSONL file is split into for the workers."""
+WINDOW = 3
+"""Parts in flight per worker: enough to keep every worker busy, few enough to hold memory flat."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
@@ -93,6 +125,11 @@ class Validation:
     arguments win), the configured roots when no path is given, and the consultation of the other files of a
     corpus; `force_exclude` applies its selection to named files too. `stdin` is read as the one file
     `stdin_filename` (its suffix decides between one JSON value and JSONL; its folder, the registry).
+    `workers` (default 1) reads the files in that many processes when they hold at least
+    `PARALLEL_MIN_BYTES`: files are spread over them and large JSONL files split by byte ranges at line
+    breaks; the report, and the order of the annotations, are those of one process. `fast=False` reads and
+    checks every record the detailed way (`validation.fast` says why the report is the same either way; the
+    tests hold the two to it).
 
     With `predictions=True` the records are a model's predictions: `annotator`, `role` and `annotated_at` may
     be left out (placeholders stand in, `PREDICTION_FIELDS`), no annotator registry is consulted, and a
@@ -109,16 +146,24 @@ class Validation:
         force_exclude: bool = False,
         stdin: BinaryIO | None = None,
         stdin_filename: str | None = None,
+        fast: bool = True,
+        workers: int = 1,
         predictions: bool = False,
     ) -> None:
         if max_record_bytes is None:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
         if max_record_bytes < 1:
             raise UsageError(f"a record cap of {max_record_bytes} bytes cannot hold any record")
+        if workers < 1:
+            raise UsageError(f"{workers} workers cannot read anything: at least 1")
         if registry is None and config is not None and config.registry is not None:
             registry = shown(config.registry)  # findings name it as the user would
         self.max_record_bytes = max_record_bytes
+        self.schema_dir = schema_dir
         self.schemas = load_schemas(schema_dir)
+        self.checker = Checker(schema_dir, max_record_bytes, fast, predictions)
+        self.fast = self.checker.fast
+        self.workers = workers
         selection = Selection.of(config) if config is not None else None
         given = [Path(p) for p in paths]
         if stdin is not None:
@@ -143,60 +188,151 @@ class Validation:
             corpus(selection, self.files, lambda p: nearest_registry(p.parent)) if selection else []
         )
         """The other files of the corpus that the rules across files consult."""
+        self.parallel = False
+        """Whether the last run used worker processes (set once `annotations()` has started)."""
 
     def annotations(self) -> Iterator[Annotation]:
         """Read every file; yield each annotation that has no finding of its own (cross-file findings come at
         the end, in `report`). Registries given come first, then the consulted files, so that findings land
         on the files asked about."""
-        for source in self.files:
-            if source.is_registry:
-                yield from self._file(source)
-        self._consult()
-        for source in self.files:
-            if not source.is_registry:
-                yield from self._file(source)
-        self.report.issues.extend(self.index.issues)
+        return self._stream(keep=True)
+
+    def _stream(self, keep: bool) -> Iterator[Annotation]:
+        """`annotations()`; without `keep`, nothing is yielded and workers do not hand the annotations back
+        (only the report is wanted)."""
+        self._lines: dict[int, int] = {}  # lines read so far of each file (for the parts of a split file)
+        spools: list[Spool] = []
+        try:
+            for source in self.files:
+                if source.is_registry:
+                    self._registry(source)
+            given = frozenset(s.path.parent.resolve() / s.path.name for s in self.files if s.is_registry)
+            parts = self._parts(spools)
+            for part, results in self._checked(parts, keep):
+                yield from self._take(part, results, given, keep)
+            self.report.issues.extend(self.index.finish())
+        finally:
+            for spool in spools:
+                spool.close()
         self.report.sort()
 
-    def _consult(self) -> None:
-        given = frozenset(s.path.parent.resolve() / s.path.name for s in self.files if s.is_registry)
-        for source in self.consulted:
-            self.report.consulted += 1
-            for record in iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes):
-                if record.ok:
-                    self.index.consult(record, source.path, given)
-
-    def _file(self, source: SourceFile) -> Iterator[Annotation]:
+    def _registry(self, source: SourceFile) -> None:
         self.report.files += 1
         self.report.sources.append(source.display)
-        if source.is_registry:
-            self.index.check_registry_file(source.path, source.display)
-            return
-        if source.stream is not None:
-            records = iter_stream(
-                source.stream,
-                source.display,
-                jsonl=source.path.suffix.lower() == ".jsonl",
-                max_record_bytes=self.max_record_bytes,
-            )
-        else:
-            records = iter_records(source.path, source.display, max_record_bytes=self.max_record_bytes)
-        for record in records:
-            self.report.records += 1
-            if not record.ok:
-                self.report.issues.extend(record.issues)
+        self.index.check_registry_file(source.path, source.display)
+
+    def _parts(self, spools: list[Spool]) -> list[Part]:
+        """The work, in reading order: the consulted files, then the given ones; a large JSONL file in
+        parts."""
+        sources = [(s, True) for s in self.consulted] + [(s, False) for s in self.files if not s.is_registry]
+        total = sum(_size(s) for s, _ in sources)
+        self.parallel = self.workers > 1 and total >= PARALLEL_MIN_BYTES
+        target = self._target = min(max(total // (self.workers * 8), PART_BYTES[0]), PART_BYTES[1])
+        parts: list[Part] = []
+        for source, consult in sources:
+            if source.stream is not None:
+                spool = Spool(
+                    source.stream,
+                    source.display,
+                    jsonl=source.path.suffix.lower() == ".jsonl",
+                    max_record_bytes=self.max_record_bytes,
+                )
+                spools.append(spool)
+                file = self.index.file(source.path, source.display, spool.read)
+                parts.append(Part(file, source.path, source.display, consult=consult, spool=spool))
                 continue
-            if self.predictions:
-                fill_prediction_fields(record.data)
-            found = check_record(record, self.schemas)
-            self.report.issues.extend(found)
-            self.index.add(record, source.path, frozenset(i.path for i in found))
-            if not any(i.severity == "error" for i in found):
-                yield Annotation(record.file, record.line, record.data)
+            file = self.index.file(source.path, source.display)
+            ranges = (
+                jsonl_parts(source.path, target)
+                if self.parallel and source.path.suffix.lower() == ".jsonl"
+                else None
+            )
+            whole: list[tuple[int, int | None]] = [(0, None)]
+            for start, end in ranges or whole:
+                size = (end - start) if end is not None else _size(source)
+                parts.append(Part(file, source.path, source.display, start, end, consult, size))
+        return parts
+
+    def _checked(self, parts: list[Part], keep: bool) -> Iterator[tuple[Part, Iterable[Checked]]]:
+        """Each part with its records checked, in order: here, or in worker processes when `parallel`
+        (standard input is always read here)."""
+        if not self.parallel:
+            for part in parts:
+                yield part, self.checker.check(part, keep)
+            return
+        import multiprocessing  # only now: a run in one process (and `nklabor --help`) never pays for it
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(
+                self.schema_dir,
+                self.max_record_bytes,
+                self.fast is not None,
+                self.checker.predictions,
+            ),
+        )
+        try:
+            queue: deque[tuple[list[Part], Future[list[list[Checked]]] | None]] = deque()
+            todo = iter(_batches(parts, self._target))
+
+            def submit() -> None:
+                batch = next(todo, None)
+                if batch is not None:
+                    local = batch[0].spool is not None
+                    queue.append((batch, None if local else pool.submit(_check_parts, batch, keep)))
+
+            for _ in range(self.workers * WINDOW):
+                submit()
+            while queue:
+                batch, future = queue.popleft()
+                submit()
+                if future is None:
+                    yield batch[0], self.checker.check(batch[0], keep)
+                else:
+                    yield from zip(batch, future.result(), strict=True)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _take(
+        self, part: Part, results: Iterable[Checked], given: frozenset[Path], keep: bool
+    ) -> Iterator[Annotation]:
+        """Add what the records of one part say to the report and the index, in order; yield the valid
+        annotations (when `keep`). Lines of a part after the first of its file are shifted by the lines
+        before it."""
+        if part.start == 0:
+            self._lines[part.file] = 0
+            if part.consult:
+                self.report.consulted += 1
+            else:
+                self.report.files += 1
+                self.report.sources.append(part.display)
+        base = self._lines.get(part.file, 0)
+        count = 0
+        for checked in results:
+            count += 1
+            line = checked.line + base
+            issues = checked.issues if not base else [_shifted(i, base) for i in checked.issues]
+            if part.consult:
+                if checked.fact is not None:
+                    where = Where(part.file, line, checked.offset, checked.length)
+                    self.index.note(where, checked.fact, consulted=True, given_registries=given)
+                continue
+            self.report.records += 1
+            self.report.issues.extend(issues)
+            if checked.fact is not None:
+                self.index.note(Where(part.file, line, checked.offset, checked.length), checked.fact)
+            if checked.valid and keep:
+                yield Annotation(part.display, line, checked.data)
+        self._lines[part.file] = base + count
 
     def run(self) -> Report:
         """Validate everything, keeping nothing but the report."""
-        for _ in self.annotations():
+        for _ in self._stream(keep=False):
             pass
         return self.report
 
@@ -222,6 +358,144 @@ class Validation:
             for who, roles in registry.roles.items()
             if role is None or role in roles
         }
+
+
+def _shifted(issue: Issue, base: int) -> Issue:
+    return dataclasses.replace(issue, line=issue.line + base) if issue.line is not None else issue
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return 0 if source.stream is not None else os.lstat(source.path).st_size
+    except OSError:
+        return 0
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of the work: all of one file (`end` None), or its bytes [start, end) (a JSONL file), read
+    to check (or only to consult, for the rules across files); `spool` holds standard input."""
+
+    file: int
+    path: Path
+    display: str
+    start: int = 0
+    end: int | None = None
+    consult: bool = False
+    size: int = 0
+    spool: Spool | None = dataclasses.field(default=None, compare=False)
+
+
+class Checked(NamedTuple):
+    """What a run keeps of one record: where it is, its own findings, its `Fact` for the rules across files,
+    and whether it is a valid annotation (`data`, when asked for)."""
+
+    line: int
+    offset: int
+    length: int
+    issues: list[Issue]
+    fact: Fact | None
+    valid: bool
+    data: Any
+
+
+class Checker:
+    """Reads and checks records, one part at a time: in the run's process or in a worker (each has one)."""
+
+    def __init__(
+        self, schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool = False
+    ) -> None:
+        self.schemas = load_schemas(schema_dir)
+        self.max_record_bytes = max_record_bytes
+        self.predictions = predictions
+        fast_path = FastPath(self.schemas) if fast else None
+        self.fast = fast_path if fast_path is not None and fast_path.enabled else None
+
+    def records(self, part: Part) -> Iterator[Record]:
+        deferred = self.fast is not None
+        cap = self.max_record_bytes
+        if part.spool is not None:
+            return part.spool.records(deferred=deferred)
+        if part.end is None:
+            return iter_records(part.path, part.display, max_record_bytes=cap, deferred=deferred)
+        return iter_part(
+            part.path, part.display, part.start, part.end, max_record_bytes=cap, deferred=deferred
+        )
+
+    def check(self, part: Part, keep: bool) -> Iterator[Checked]:
+        """One `Checked` per record of `part`, in order (`data` only when `keep`)."""
+        for record in self.records(part):
+            if part.consult:
+                yield self._consulted(record)
+                continue
+            found = self._check(record)
+            length = len(record.source)
+            if found is None:
+                yield Checked(record.line, record.offset, length, record.issues, None, False, None)
+                continue
+            fact = fact_of(record.data, all(i.path != "$.annotator" for i in found))
+            valid = all(i.severity != "error" for i in found)
+            data = record.data if keep and valid else None
+            yield Checked(record.line, record.offset, length, found, fact, valid, data)
+
+    def _consulted(self, record: Record) -> Checked:
+        if record.deferred and self.fast is not None:
+            data = self.fast.read(record.source)
+            if data is not UNREAD:
+                record.data, record.ok, record.deferred = data, True, False
+            else:
+                finish(record)
+        fact = fact_of(record.data) if record.ok else None
+        return Checked(record.line, record.offset, len(record.source), [], fact, False, None)
+
+    def _check(self, record: Record) -> list[Issue] | None:
+        """The findings of one record, or None when it could not be read (its findings are in
+        `record.issues`)."""
+        if record.deferred and self.fast is not None:
+            data = self.fast.accept(record.source, fill_prediction_fields if self.predictions else None)
+            if data is not None:
+                record.data, record.ok, record.deferred = data, True, False
+                return []
+            finish(record)
+        if not record.ok:
+            return None
+        if self.predictions:
+            fill_prediction_fields(record.data)
+        return check_record(record, self.schemas)
+
+
+_WORKER: Checker | None = None
+
+
+def _start_worker(
+    schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool
+) -> None:
+    global _WORKER
+    _WORKER = Checker(schema_dir, max_record_bytes, fast, predictions)
+
+
+def _check_parts(parts: list[Part], keep: bool) -> list[list[Checked]]:
+    assert _WORKER is not None, "a worker without its checker"
+    return [list(_WORKER.check(part, keep)) for part in parts]
+
+
+def _batches(parts: list[Part], target: int) -> Iterator[list[Part]]:
+    """The parts in order, small ones (files) together up to about `target` bytes, so that a corpus of
+    many small files does not pay a round trip to a worker per file; standard input alone."""
+    batch: list[Part] = []
+    size = 0
+    for part in parts:
+        if part.spool is not None or (batch and size + part.size > target):
+            if batch:
+                yield batch
+            batch, size = [], 0
+        if part.spool is not None:
+            yield [part]
+            continue
+        batch.append(part)
+        size += part.size
+    if batch:
+        yield batch
 
 
 def _stdin_source(
@@ -254,10 +528,12 @@ def validate(
     force_exclude: bool = False,
     stdin: BinaryIO | None = None,
     stdin_filename: str | None = None,
+    fast: bool = True,
+    workers: int = 1,
 ) -> Report:
     """Validate annotation files and folders; return a `Report` of every finding. A record (a `.json` file or
     a JSONL line) larger than `max_record_bytes` (default 16 MiB) is a `record.too-large` finding, never read
-    whole. `config`, `force_exclude` and `stdin` are those of `Validation`.
+    whole. `config`, `force_exclude`, `stdin`, `fast` and `workers` are those of `Validation`.
 
     Raises `UsageError` for paths that do not exist or a broken schema set, `ToolkitEnvironmentError` for
     files that cannot be read.
@@ -271,4 +547,6 @@ def validate(
         force_exclude=force_exclude,
         stdin=stdin,
         stdin_filename=stdin_filename,
+        fast=fast,
+        workers=workers,
     ).run()

@@ -1,7 +1,9 @@
 """The codebook's semantic rules that JSON Schema cannot express, checked on one annotation (schema 2.0).
 
 Written defensively: they also run on records that failed the schema, so that every finding is reported at
-once, and skip any part whose shape is wrong (the schema already reports it).
+once, and skip any part whose shape is wrong (the schema already reports it). `clean` is the hot path for
+records the schema accepts: whether `check` would find anything, with the evidence spans found along the
+schema's own paths.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib.util import find_spec
@@ -21,6 +24,7 @@ import regex
 
 from ..annotation import text_sha256
 from ..report import Finding, short
+from ..schema import Shape
 
 KP = "KP"
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -89,6 +93,84 @@ def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     """(index, item) of the objects in a list; nothing for anything else."""
     if isinstance(value, list):
         yield from ((i, item) for i, item in enumerate(value) if isinstance(item, dict))
+
+
+_STEP = re.compile(r"\.([^.\[]+)|(\[\*\])")
+Gather = Callable[[dict[str, Any], list[Any]], bool]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where the evidence spans of an event are in an annotation the schema accepts: a trie of keys relative
+    to the event (`"*"` for the items of a list; `None` marks a list of spans), and `gather`, the same trie
+    compiled to plain loops."""
+
+    trie: dict[str, Any]
+    gather: Gather
+    """`gather(event, spans)` appends every span of `event` to `spans`; False when a part is not shaped as the
+    schema says (then nothing is proved)."""
+
+    @classmethod
+    def of(cls, shape: Shape) -> Evidence | None:
+        """The evidence lists of `shape` under `$.events[*]`, or None when they are not where `_spans` would
+        look for them alone (a list of spans that is not an array, a part that may be a list or an object)."""
+        prefix = "$.events[*]"
+        trie: dict[str, Any] = {}
+        for path, types in sorted(shape.types.items()):
+            if not path.startswith(prefix):
+                continue
+            keys = ["*" if star else key for key, star in _STEP.findall(path[len(prefix) :])]
+            if "evidence" not in keys or keys.index("evidence") != len(keys) - 1:
+                continue  # not evidence, or inside an evidence list (where `_spans` never looks)
+            if types != {"array"}:
+                return None
+            node = trie
+            for key in keys[:-1]:
+                node = node.setdefault(key, {})
+            node["evidence"] = None
+        if not _unmixed(trie):
+            return None
+        return cls(trie, _compile(trie))
+
+
+def _unmixed(trie: dict[str, Any]) -> bool:
+    """No part of the trie is both a list (`*`) and an object (keys)."""
+    subs = [sub for sub in trie.values() if sub is not None]
+    return ("*" not in trie or len(trie) == 1) and all(_unmixed(sub) for sub in subs)
+
+
+def _compile(trie: dict[str, Any]) -> Gather:
+    """`Evidence.gather` for `trie`, as straight-line Python: one `get` per key, no walk of other values."""
+    lines = ["def gather(event, spans):"]
+    names = iter(range(1 << 30))
+
+    def emit(var: str, branch: dict[str, Any], depth: int) -> None:
+        pad = "    " * depth
+        for key, sub in branch.items():
+            value = f"v{next(names)}"
+            lines.append(f"{pad}{value} = {var}.get({key!r})")
+            if sub is None:
+                lines.append(f"{pad}if type({value}) is list:")
+                lines.append(f"{pad}    spans.extend({value})")
+            elif "*" in sub:
+                item = f"v{next(names)}"
+                lines.append(f"{pad}if type({value}) is list:")
+                lines.append(f"{pad}    for {item} in {value}:")
+                lines.append(f"{pad}        if type({item}) is not dict:")
+                lines.append(f"{pad}            return False")
+                emit(item, sub["*"], depth + 2)
+            else:
+                lines.append(f"{pad}if type({value}) is dict:")
+                emit(value, sub, depth + 1)
+            lines.append(f"{pad}elif {value} is not None:")
+            lines.append(f"{pad}    return False")
+
+    emit("event", trie, 1)
+    lines.append("    return True")
+    scope: dict[str, Any] = {}
+    exec("\n".join(lines), scope)  # the code is made from the schema's key names (repr'd), nothing else
+    gather: Gather = scope["gather"]
+    return gather
 
 
 def check(data: Any) -> list[Finding]:
@@ -466,3 +548,211 @@ def _check_sources(sources: Any, path: str, out: list[Finding]) -> None:
         if _int(source.get("credibility")) == 1 and len(distinct) < 2:
             message = "credibility 1 needs a second, independent source recorded in sources"
             out.append(Finding("source.credibility-needs-corroboration", f"{path}[{j}].credibility", message))
+
+
+# The hot path: annotations that the schema accepts ---------------------------------------------------------
+#
+# `clean(data)` is True only when `check(data)` is []. Each rule below mirrors its defensive form above: where
+# that one skips a wrongly shaped part, this one skips it under the same `isinstance` test; where a shortcut
+# cannot decide (an unusual shape, a rare case), it asks the defensive rule itself. So it can only be slower
+# than it needs to be, never laxer (tests/validation/test_semantic_clean.py holds the two together).
+
+
+def clean(data: Any, evidence: Evidence) -> bool:
+    """True when `check(data)` finds nothing, for an annotation that the schema accepts and whose evidence
+    lists are all where `evidence` says (`Evidence.of` the schema's shape)."""
+    if type(data) is not dict:
+        return False
+    doc = data.get("document")
+    if type(doc) is not dict or type(doc.get("text")) is not str:
+        return False
+    out: list[Finding] = []
+    text = _check_text(doc, out)
+    _check_metadata(doc, out)
+    events = data.get("events")
+    if out or text is None or type(events) is not list or (events and data.get("relevant") is False):
+        return False
+    seen: set[str] = set()
+    spans: list[Any] = []
+    for event in events:
+        if type(event) is not dict:
+            return False
+        event_id = event.get("id")
+        if isinstance(event_id, str):
+            if event_id in seen:
+                return False
+            seen.add(event_id)
+        if not evidence.gather(event, spans) or not _event_clean(event):
+            return False
+    return _spans_clean(spans, text)
+
+
+def _spans_clean(spans: list[Any], text: str) -> bool:
+    size = len(text)
+    for span in spans:
+        if type(span) is not dict:
+            return False
+        start, end, quote = span.get("start"), span.get("end"), span.get("quote")
+        if type(start) is not int or type(end) is not int or type(quote) is not str:
+            out: list[Finding] = []
+            _check_span(span, "$", text, out)
+            if out:
+                return False
+            continue
+        if not 0 <= start < end <= size or end - start != len(quote) or not text.startswith(quote, start):
+            return False
+        # _splits_grapheme's own first test, without the call: ASCII on both sides never splits a character
+        if start and not text[start - 1 : start + 1].isascii() and _splits_grapheme(text, start):
+            return False
+        if end < size and not text[end - 1 : end + 1].isascii() and _splits_grapheme(text, end):
+            return False
+    return True
+
+
+def _event_clean(event: dict[str, Any]) -> bool:
+    primary = event.get("mobilization_type")
+    secondary = event.get("secondary_types")
+    if isinstance(secondary, list) and primary in secondary:
+        return False
+    if "legal_basis" in event and isinstance(primary, str) and not primary.startswith(_DETENTION):
+        return False
+    coercion = event.get("coercion")
+    if isinstance(coercion, list):
+        indicators: set[str] = set()
+        for item in coercion:
+            indicator = item.get("indicator") if isinstance(item, dict) else None
+            if isinstance(indicator, str):
+                if indicator in indicators:
+                    return False
+                indicators.add(indicator)
+    out: list[Finding] = []
+    _check_casualties(event.get("casualties"), "$", out)
+    _check_time(event.get("time"), "$", out)
+    if out or not _counts_clean(event.get("counts")) or not _places_clean(event):
+        return False
+    sources = event.get("sources")
+    if isinstance(sources, list):
+        for source in sources:
+            if isinstance(source, dict) and _number(source.get("credibility")) == 1:
+                _check_sources(sources, "$", out)  # rare: the defensive rule decides
+                break
+    return not out
+
+
+_NEEDED = {
+    qualifier: tuple(("min", "best", "max").index(k) for k in keys) for qualifier, keys in _NEEDS.items()
+}
+
+
+def _number(value: Any) -> int | None:
+    """`_int`, without the call for the usual int or absent value."""
+    return value if type(value) is int or value is None else _int(value)
+
+
+def _counts_clean(counts: Any) -> bool:
+    if not isinstance(counts, list):
+        return True
+    scopes: set[str] = set()
+    items = primaries = 0
+    for item in counts:
+        if not isinstance(item, dict):
+            continue
+        items += 1
+        if not _numbers_clean(item):
+            return False
+        scope = item.get("scope", "total")
+        if isinstance(scope, str):
+            if scope in scopes:
+                return False
+            scopes.add(scope)
+        if scope != "cumulative" and "as_of" in item:
+            return False
+        primaries += item.get("primary") is True
+    return not items or primaries == 1
+
+
+def _numbers_clean(item: dict[str, Any]) -> bool:
+    """`_check_numbers` of one count finds nothing."""
+    numbers = (_number(item.get("min")), _number(item.get("best")), _number(item.get("max")))
+    last = None
+    for value in numbers:
+        if value is not None:
+            if last is not None and last > value:
+                return False  # counts.order
+            last = value
+    qualifier = item.get("qualifier")
+    if qualifier == "vague":
+        return last is None
+    needed = _NEEDED.get(qualifier) if isinstance(qualifier, str) else None
+    return needed is None or all(numbers[i] is not None for i in needed)
+
+
+_CODES: list[frozenset[str]] = []
+
+
+def _codes_clean(place: dict[str, Any]) -> bool:
+    if not _CODES:
+        _CODES.extend((_countries(), _subdivisions()))
+    countries, known = _CODES
+    country, controller = place.get("country"), place.get("controlling_state")
+    subs = place.get("subdivisions")
+    if (
+        isinstance(country, str)
+        and country in countries
+        and (controller is None or (isinstance(controller, str) and controller in countries))
+    ):
+        if subs is None or not isinstance(subs, list):
+            return True
+        prefix = f"{country}-"
+        for sub in subs:
+            if not (isinstance(sub, str) and sub in known and sub[:3] == prefix):
+                break
+        else:
+            return True
+    out: list[Finding] = []
+    _check_codes(place, "$", out)
+    return not out
+
+
+def _places_clean(event: dict[str, Any]) -> bool:
+    countries: list[str] = []
+    place = event.get("place")
+    if isinstance(place, dict):
+        if not _codes_clean(place):
+            return False
+        if isinstance(place.get("country"), str):
+            countries.append(place["country"])
+    route = event.get("route")
+    for leg in route if isinstance(route, list) else ():
+        if isinstance(leg, dict):
+            if not _codes_clean(leg):
+                return False
+            if leg.get("role") == "destination" and isinstance(leg.get("country"), str):
+                countries.append(leg["country"])
+    at_home = bool(countries) and countries.count(KP) == len(countries)
+    if event.get("mobilization_type") == "overseas_dispatch" and at_home:
+        return False
+    sanctions = event.get("sanctions")
+    return not isinstance(sanctions, dict) or _sanctions_clean(event, sanctions, at_home)
+
+
+def _sanctions_clean(event: dict[str, Any], sanctions: dict[str, Any], at_home: bool) -> bool:
+    evasion = sanctions.get("evasion")
+    if isinstance(evasion, list):
+        methods: set[str] = set()
+        for item in evasion:
+            method = item.get("method") if isinstance(item, dict) else None
+            if isinstance(method, str):
+                if method in methods:
+                    return False
+                methods.add(method)
+    relevance = sanctions.get("relevance")
+    if relevance not in _FOREIGN_RELEVANCE:
+        return True
+    provisions = sanctions.get("provisions")
+    status = event.get("status")
+    return not (
+        at_home
+        or (isinstance(provisions, list) and not provisions)
+        or (relevance == "direct" and isinstance(status, str) and status not in _REALISED)
+    )

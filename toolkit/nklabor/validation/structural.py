@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..report import Finding, short
 from ..schema import ROOT, SchemaSet
 from . import jsonpath
+from .locate import MAX_SAFE_INTEGER
 
 if TYPE_CHECKING:  # jsonschema itself is imported only for a record that fails (see `nklabor.schema`)
     from jsonschema.exceptions import ValidationError
@@ -80,6 +81,66 @@ def floats_for_integers(data: Any, schemas: SchemaSet, name: str = ROOT) -> list
             message = f"{short(value)} is not an integer token; write {short(shown)}"
             out.append(Finding("json.float-for-integer", jsonpath.join(parts), message))
     return sorted(out, key=lambda f: f.path)
+
+
+@lru_cache(maxsize=4)
+def guard(schemas: SchemaSet) -> Any | None:
+    """A compiled validator that accepts an annotation only when the schema does and every number in it is an
+    integer within +/-(2**53 - 1); None when the schema is not closed (`SchemaSet.shape`).
+
+    With a closed schema, numbers can only sit at the shape's number paths: the guard adds those bounds where
+    the schema has none as tight (in its own small schema, beside the real one: the schema files are never
+    changed). Used on values read
+    by `reading.fast_parse`, whose fractions and exponents are `LosslessFloat`s: the compiled validator
+    raises ValueError on one wherever a keyword looks at it, which, the schema being closed, is everywhere.
+    """
+    shape = schemas.shape
+    if shape is None:
+        return None
+    import jsonschema_rs  # as in `nklabor.schema`: compiled validators load when first used
+
+    registry = jsonschema_rs.Registry(list(schemas.resources.items()))
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    for path, node in schemas.instance_nodes():
+        nodes.setdefault(path, []).append(node)
+    unbounded = [p for p in sorted(shape.paths("integer", "number")) if not _bounded(nodes.get(p, []))]
+    bounds = _bounds(unbounded)
+    return jsonschema_rs.Draft202012Validator(
+        {"allOf": [{"$ref": schemas.uri(ROOT)}, bounds]},
+        registry=registry,
+        validate_formats=True,
+        offline=True,
+    )
+
+
+def _bounded(nodes: list[dict[str, Any]]) -> bool:
+    """Whether the schema itself keeps a number at these nodes' path within +/-(2**53 - 1)."""
+
+    def within(value: Any) -> bool:
+        return isinstance(value, int | float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+
+    for node in nodes:
+        values = node.get("enum", [node["const"]] if "const" in node else None)
+        if isinstance(values, list) and all(not isinstance(v, int | float) or within(v) for v in values):
+            return True
+    high = any(within(n.get("maximum")) or within(n.get("exclusiveMaximum")) for n in nodes)
+    low = any(within(n.get("minimum")) or within(n.get("exclusiveMinimum")) for n in nodes)
+    return high and low
+
+
+def _bounds(paths: list[str]) -> dict[str, Any]:
+    """A schema that bounds every value at `paths` (and says nothing else)."""
+    root: dict[str, Any] = {}
+    for path in paths:
+        node = root
+        for key, star in re.findall(r"\.([^.\[]+)|(\[\*\])", path):
+            node = (
+                node.setdefault("items", {})
+                if star
+                else node.setdefault("properties", {}).setdefault(key, {})
+            )
+        node.update({"minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER})
+    return root
 
 
 Trie = dict[str, Any]

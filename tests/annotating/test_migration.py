@@ -130,3 +130,17 @@ def test_every_1_0_annotation_in_git_history_migrates_or_says_why() -> None:
             outcomes["valid"] += 1
     assert outcomes["valid"] + outcomes["needs_decision"] >= 13, outcomes
     assert outcomes["valid"] >= 1
+
+
+def test_without_paths_the_configured_roots_are_migrated(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(folder, project / "labels")
+    (project / "nklabor.toml").write_text('roots = ["labels"]\n', encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["migrate", "--check"])
+    assert result.exit_code == 1 and "labels/" in result.output, result.output
+    (project / "nklabor.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["migrate", "--check"])
+    assert result.exit_code == 2 and "no annotation roots are configured" in result.output

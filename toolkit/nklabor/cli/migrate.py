@@ -8,13 +8,21 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..validation.discovery import shown
 from . import render
-from .app import EXIT_INVALID, EXIT_OK, ResultFormat, SchemaDirOption, app, guarded
+from .app import EXIT_INVALID, EXIT_OK, ConfigOption, ResultFormat, SchemaDirOption, app, guarded, project
 
 
 @app.command("migrate")
 def migrate_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.json, .jsonl) and folders.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Annotation files (.json, .jsonl) and folders (default: the configured annotation roots).",
+            show_default=False,
+        ),
+    ] = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Target schema version (default: the current one).")
     ] = None,
@@ -25,6 +33,7 @@ def migrate_cmd(
         ResultFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ResultFormat.text,
     schema_dir: SchemaDirOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Rewrite older annotation files to the current schema, each atomically; list what needs a human."""
     from ..annotating.migration import CURRENT, migrate  # on use: other commands do not pay for it
@@ -33,6 +42,11 @@ def migrate_cmd(
         typer.echo(f"error: --to {to}: only {CURRENT} (the current schema) is a target", err=True)
         raise typer.Exit(2)
     with guarded():
+        if not paths:
+            settings = project(config)
+            if not settings.roots_configured:
+                raise UsageError("name the files or folders to migrate (no annotation roots are configured)")
+            paths = [Path(shown(r)) for r in settings.roots]
         report = migrate(paths, check=check, schema_dir=schema_dir)
     if format is ResultFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -172,3 +172,13 @@ def test_the_first_difference_holds_the_first_changed_character(text: str, data:
     # A copy that runs on past the text's end differs at offset len(text), the end of the last block.
     assert where.start <= first and (first < where.end or first == where.end == len(text))
     assert where.start % fingerprints.BLOCK == 0 or where.start == len(text)
+
+
+def test_a_copy_that_is_not_utf8_is_reported_not_guessed(shipped_release: Path, tmp_path: Path) -> None:
+    texts = texts_folder(tmp_path / "texts")
+    doc = sorted(texts)[-1]
+    (tmp_path / "texts" / f"{doc}.txt").write_bytes(texts[doc].encode("utf-16"))
+    result = rehydrate(shipped_release, tmp_path / "texts", tmp_path / "out")
+    assert result.left_out == [doc]
+    (issue,) = result.report.issues
+    assert issue.code == "rehydrate.text-unreadable" and "not UTF-8" in issue.message

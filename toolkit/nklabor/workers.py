@@ -25,10 +25,6 @@ WINDOW = 3
 """Pieces in flight per worker: enough to keep every worker busy, few enough to hold memory flat."""
 
 
-class Result(Protocol[R]):  # pragma: no cover - a protocol
-    def result(self) -> R: ...
-
-
 class Executor(Protocol):  # pragma: no cover - a protocol
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any: ...
 

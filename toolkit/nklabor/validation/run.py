@@ -262,7 +262,9 @@ class Validation:
             for part in parts:
                 yield part, self.checker.check(part, keep)
             return
-        executor = self.executor if self.executor is not None else pool.process_pool(self.workers)
+        own = pool.process_pool(self.workers) if self.executor is None else None
+        executor = own if own is not None else self.executor
+        assert executor is not None
         try:
             batches = pool.ordered(
                 executor,
@@ -275,8 +277,8 @@ class Validation:
             for batch, results in batches:
                 yield from zip(batch, results, strict=True)
         finally:
-            if executor is not self.executor:
-                executor.shutdown(wait=True, cancel_futures=True)
+            if own is not None:
+                own.shutdown(wait=True, cancel_futures=True)
 
     def _take(
         self, part: Part, results: Iterable[Checked], given: frozenset[Path], keep: bool

@@ -18,6 +18,7 @@ import pytest
 
 from nklabor import load_schemas
 from nklabor.errors import InvalidInputError, UsageError
+from nklabor.release import batches
 from nklabor.release import build as build_module
 from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
 from nklabor.release.diff import diff_releases
@@ -175,14 +176,14 @@ def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:
 def test_a_leak_fails_the_build_and_publishes_nothing(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_rows = build_module.rows
+    real_rows = batches.rows
 
     def leaky(annotation: dict[str, Any], *args: Any) -> Any:
         document, events, spans = real_rows(annotation, *args)
         document["title"] = annotation["notes"]  # a bug that copies the notes
         return document, events, spans
 
-    monkeypatch.setattr(build_module, "rows", leaky)
+    monkeypatch.setattr(batches, "rows", leaky)
     out = tmp_path / "releases"
     with pytest.raises(
         LeakError, match=r"data/documents/\w+-00000-of-00001.parquet: a withheld value"

@@ -282,8 +282,12 @@ class ArticleScan:
     def exempt(self, values: Iterable[str]) -> None:
         """Allow the runs of `values` (the titles, which are published by design)."""
         for value in values:
-            for key in shingles.run_hashes(shingles.text_hashes(value)).tolist():
-                self.held.pop(key, None)
+            self.allow(shingles.run_hashes(shingles.text_hashes(value)))
+
+    def allow(self, runs: shingles.Hashes) -> None:
+        """Allow the runs of these hashes (those of the titles, hashed where the titles were read)."""
+        for key in runs.tolist():
+            self.held.pop(key, None)
 
     @property
     def wanted(self) -> shingles.Hashes:

@@ -324,12 +324,17 @@ class Validation:
         The one place where "validate first, then refuse" lives: agreement, adjudication and releases use it.
         """
         found = list(self.annotations())
+        self.refuse_invalid()
+        return found
+
+    def refuse_invalid(self) -> None:
+        """`InvalidInputError` with the report when the input read so far has an error (call it once
+        `annotations()` is exhausted, before acting on what it gave)."""
         if not self.report.valid:
             errors = sum(1 for i in self.report.issues if i.severity == "error")
             raise InvalidInputError(
                 f"the input does not validate ({errors} error(s)): nothing done", self.report
             )
-        return found
 
     def registered(self, role: str | None = None) -> set[str]:
         """Ids registered (with `role`, when given) in the registries this run read."""

@@ -35,7 +35,9 @@ SAMPLE_CHARS = (
 )
 SAMPLE_WORDS = 6  # how much of a leaked run a message shows
 WINDOW = 8 << 20
-"""Bytes of a file scanned at a time: a file is never held whole."""
+"""Bytes of a file scanned at a time for notes and ids: a file is never held whole."""
+RUN_WINDOW = 1 << 20
+"""Bytes of a file hashed at a time for the article scan (a code point takes several 8-byte words)."""
 RUN_OVERLAP = 1 << 16
 """Bytes by which windows overlap for the article scan: a run of words up to this long that straddles two
 windows lies whole in one of them."""
@@ -182,16 +184,17 @@ def _column_strings(array: pa.ChunkedArray | pa.Array) -> Iterator[bytes]:
             yield from _column_strings(array.field(i))
 
 
-def windows(path: Path, overlap: int) -> Iterator[tuple[bytes, bool, bool]]:
-    """A file's bytes as `(window, starts the file, ends the file)`, `WINDOW` bytes at a time, each window
-    repeating the last `overlap` bytes of the one before, so that anything up to `overlap` bytes long lies
-    whole in some window."""
+def windows(path: Path, overlap: int, size: int | None = None) -> Iterator[tuple[bytes, bool, bool]]:
+    """A file's bytes as `(window, starts the file, ends the file)`, `size` (default `WINDOW`) bytes at a
+    time, each window repeating the last `overlap` bytes of the one before, so that anything up to `overlap`
+    bytes long lies whole in some window."""
+    size = size or WINDOW
     with path.open("rb") as handle:
         kept = b""
         first = True
         while True:
-            fresh = handle.read(WINDOW)
-            last = len(fresh) < WINDOW
+            fresh = handle.read(size)
+            last = len(fresh) < size
             if last and fresh:
                 more = handle.read(1)  # a file of exactly WINDOW bytes ends here too
                 if more:
@@ -248,7 +251,7 @@ def _file_words(root: Path, rel: str) -> Iterator[shingles.Hashes]:
     to the window beside it, which holds them whole), and a Parquet file's decoded values, a row group at a
     time."""
     path = root / rel
-    for window, head, tail in windows(path, RUN_OVERLAP):
+    for window, head, tail in windows(path, RUN_OVERLAP, RUN_WINDOW):
         found = shingles.text_hashes(window.decode("utf-8", "replace"))
         yield found[0 if head else 1 : None if tail else -1]
     if rel.endswith(".parquet"):

@@ -19,7 +19,6 @@ import pytest
 from nklabor import load_schemas
 from nklabor.errors import InvalidInputError, UsageError
 from nklabor.release import batches
-from nklabor.release import build as build_module
 from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
 from nklabor.release.diff import diff_releases
 from nklabor.release.errors import LeakError, ReleaseConflictError, ReleaseExistsError

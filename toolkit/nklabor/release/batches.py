@@ -128,8 +128,9 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
     return out
 
 
-def chunked(items: Iterable[T], size: int = DOCUMENTS) -> Iterator[list[T]]:
-    """`items` in lists of `size` (the last one shorter)."""
+def chunked(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """`items` in lists of `size` (default `DOCUMENTS`; the last one shorter)."""
+    size = size or DOCUMENTS
     batch: list[T] = []
     for item in items:
         batch.append(item)

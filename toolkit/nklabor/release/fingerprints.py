@@ -12,7 +12,7 @@ are out of reach of such a search, so the difference is located to a block of 64
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,15 +102,6 @@ class Writer:
             self._flush()
         assert self.writer is not None
         self.writer.close()
-
-
-def write(path: Path, texts: Iterable[tuple[str, str]]) -> None:
-    """Write `(document_id, text)` pairs (in the release's document order) as the fingerprint file."""
-    found = list(texts)
-    writer = Writer(path, len(found))
-    for document_id, text in found:
-        writer.add(document_id, fingerprint(text))
-    writer.close()
 
 
 def read(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -14,8 +14,9 @@ about 9 kB each) as JSONL and times, each in a fresh process so that its peak me
 Then, for the largest N, how fast `datasets.load_dataset` reads the release's `events` config, beside the
 same rows rewritten as one row group per file (the goal: the release's row groups are no slower).
 
-Prints records/s, every ratio, and the peak resident set size (psutil, sampled every 20 ms over the process
-and its children). Not a test: run it on demand.
+Prints records/s, every ratio, and the peak memory (psutil: the proportional set size of the process and
+its children, sampled every 20 ms, so that pages a forked worker shares with its parent count once). Not a
+test: run it on demand.
 
     python benchmarks/release.py [--n 10000 100000] [--workers 2] [--seed 7]"""
 
@@ -84,7 +85,9 @@ def measure(kind: str, source: Path, out: Path, workers: int = 1) -> dict[str, f
     peak = 0
     while process.poll() is None:
         try:
-            rss = watched.memory_info().rss + sum(c.memory_info().rss for c in watched.children(True))
+            # PSS: a forked worker's pages shared with its parent count once, not once per process.
+            processes = [watched, *watched.children(True)]
+            rss = sum(p.memory_full_info().pss for p in processes)
             peak = max(peak, rss)
         except psutil.Error:
             pass

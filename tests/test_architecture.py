@@ -20,7 +20,7 @@ ALLOWED = {
     "cli": {"annotating", "release", "validation"},
 }
 OLD_NAME = re.compile(r"^\s*(import|from) toolkit\b", re.M)
-SHARED = {"schema", "report", "annotation", "errors", "codebook", "derive", "config"}
+SHARED = {"schema", "report", "annotation", "errors", "codebook", "derive", "config", "workers", "paths"}
 
 
 def test_no_module_import_cycle() -> None:

@@ -20,7 +20,7 @@ ALLOWED = {
     "cli": {"annotating", "release", "validation"},
 }
 OLD_NAME = re.compile(r"^\s*(import|from) toolkit\b", re.M)
-SHARED = {"schema", "report", "annotation", "errors", "codebook", "derive", "config"}
+SHARED = {"schema", "report", "annotation", "errors", "codebook", "derive", "config", "workers", "paths"}
 
 
 def test_no_module_import_cycle() -> None:
@@ -46,7 +46,7 @@ def test_nothing_imports_toolkit() -> None:
 
 
 def test_validate_does_not_load_numpy_or_pyarrow() -> None:
-    heavy = "('numpy', 'pyarrow', 'krippendorff')"
+    heavy = "('numpy', 'pyarrow', 'krippendorff', 'dask', 'distributed', 'fsspec')"
     code = f"import sys, nklabor.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

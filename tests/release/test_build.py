@@ -18,11 +18,13 @@ import pytest
 
 from nklabor import load_schemas
 from nklabor.errors import InvalidInputError, UsageError
-from nklabor.release import build as build_module
+from nklabor.release import batches, tables
+from nklabor.release import index as index_module
 from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
 from nklabor.release.diff import diff_releases
 from nklabor.release.errors import LeakError, ReleaseConflictError, ReleaseExistsError
 from nklabor.release.splits import hashed_split
+from nklabor.validation import run as run_module
 from tests.support import ROOT
 from tests.support.synthetic import MARKER, corpus_annotations, write_corpus
 
@@ -175,14 +177,14 @@ def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:
 def test_a_leak_fails_the_build_and_publishes_nothing(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_rows = build_module.rows
+    real_rows = batches.rows
 
     def leaky(annotation: dict[str, Any], *args: Any) -> Any:
         document, events, spans = real_rows(annotation, *args)
         document["title"] = annotation["notes"]  # a bug that copies the notes
         return document, events, spans
 
-    monkeypatch.setattr(build_module, "rows", leaky)
+    monkeypatch.setattr(batches, "rows", leaky)
     out = tmp_path / "releases"
     with pytest.raises(
         LeakError, match=r"data/documents/\w+-00000-of-00001.parquet: a withheld value"
@@ -328,3 +330,24 @@ def test_the_shipped_annotations_rebuild_byte_identical(shipped_build: BuildResu
     assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
     for rel in names:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_workers_spills_and_batches_change_no_byte(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes, an index spilled to SQLite, batches of 2 documents and row groups of 3 rows give the
+    release and the report of one process with everything in memory."""
+    monkeypatch.setattr(tables, "BATCH_ROWS", 3)
+    serial = build_release("1.0.0", corpus, tmp_path / "serial")
+    monkeypatch.setattr(run_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(index_module, "SPILL_ROWS", 4)
+    monkeypatch.setattr(batches, "DOCUMENTS", 2)
+    spread = build_release("1.0.0", corpus, tmp_path / "spread", workers=2)
+    assert spread.report.to_dict() == serial.report.to_dict() and spread.withheld == serial.withheld
+    names = sorted(p.relative_to(serial.path).as_posix() for p in serial.path.rglob("*") if p.is_file())
+    assert names == sorted(
+        p.relative_to(spread.path).as_posix() for p in spread.path.rglob("*") if p.is_file()
+    )
+    for rel in names:
+        assert (serial.path / rel).read_bytes() == (spread.path / rel).read_bytes(), rel
+    assert pq.ParquetFile(serial.path / "data/events/train-00000-of-00001.parquet").num_row_groups > 3

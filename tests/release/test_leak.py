@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from nklabor.release import leak
 from nklabor.release.errors import LeakError
-from nklabor.release.leak import Needles, _trie_pattern, check, scan, values_at
+from nklabor.release.leak import Matcher, Needles, check, scan, values_at, windows
 
 SENSITIVE = {"$.notes": "withhold", "$.annotator": "pseudonymize"}
 NOTE = "The informant is the brigade leader's cousin in Musan\nShe crossed in May 2021 near the third bridge"
@@ -47,14 +48,35 @@ def test_needles_are_whole_notes_and_long_lines_not_in_the_text() -> None:
     assert "short" not in found.withheld
 
 
-def test_trie_pattern_matches_exactly_the_words() -> None:
+def test_the_matcher_finds_exactly_the_needles() -> None:
     rng = random.Random(5)
     words = {"".join(rng.choice("abé-") for _ in range(rng.randint(1, 6))) for _ in range(300)}
-    pattern = _trie_pattern(words)
-    assert pattern is not None and _trie_pattern([]) is None
+    matcher = Matcher(Needles(withheld=words))
+    assert Matcher(Needles()).find(b"anything", ["withheld", "id"]) == {}
     for _ in range(500):
         hay = "".join(rng.choice("abé-" + string.digits) for _ in range(rng.randint(0, 12)))
-        assert bool(pattern.search(hay.encode())) == any(w in hay for w in words), hay
+        assert bool(matcher.find(hay.encode(), ["withheld"])) == any(w in hay for w in words), hay
+
+
+def test_ids_match_whole_and_across_window_edges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    matcher = Matcher(Needles(ids={"ann-04", "ab"}))
+    assert matcher.find(b"by ann-04.", ["id"]) == {"id": "ann-04"}
+    assert matcher.find(b"xann-04 ann-045 -ann-04 abc", ["id"]) == {}
+    assert matcher.find(b"ann-045 then ab", ["id"]) == {"id": "ab"}  # an overlapping later id still counts
+    monkeypatch.setattr(leak, "WINDOW", 7)
+    for at in range(12):
+        text = "z" * at + " ann-04 " + "z" * 3
+        (tmp_path / "f.md").write_text(text, encoding="utf-8")
+        assert [f.kind for f in scan(tmp_path, ["f.md"], Needles(ids={"ann-04"}))] == ["id"], text
+        (tmp_path / "f.md").write_text(text.replace(" ann-04 ", " ann-045"), encoding="utf-8")
+        assert scan(tmp_path, ["f.md"], Needles(ids={"ann-04"})) == [], text
+    (tmp_path / "g.md").write_bytes(b"0123456789abcdefghij")
+    pieces = list(windows(tmp_path / "g.md", 3))
+    assert [(w, h, t) for w, h, t in pieces] == [
+        (b"0123456", True, False),
+        (b"456789abcd", False, False),
+        (b"bcdefghij", False, True),
+    ]
 
 
 def test_text_files_and_compressed_parquet_values_are_scanned(tmp_path: Path) -> None:

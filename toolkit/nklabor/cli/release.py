@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ..errors import UsageError
+from ..paths import local_path
 from ..report import REPORTERS
 from ..report.reporters import issue_lines
 from ..validation.discovery import shown
+from ..validation.run import PARALLEL_MIN_BYTES
+from ..workers import default_workers
 from . import render
 from .app import (
     EXIT_INVALID,
@@ -29,6 +35,18 @@ from .app import (
 FormatOption = Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
+@contextmanager
+def _executor(address: str | None) -> Iterator[tuple[Any, int]]:
+    """A Dask client and its number of worker threads for `--dask` (Dask imported only then), else none."""
+    if address is None:
+        yield None, 0
+        return
+    from ..release.dask import connect
+
+    with connect(address) as (client, threads):
+        yield client, threads
+
+
 class FlavourChoice(StrEnum):
     """Which flavours `release build` publishes."""
 
@@ -41,14 +59,16 @@ class FlavourChoice(StrEnum):
 def build(
     version: Annotated[str, typer.Option("--version", help="Semantic version, e.g. 1.0.0.")],
     source: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--from",
-            help="Annotation files or folders (repeatable; default: the configured annotation roots, "
-            "annotations/ without a configuration).",
+            help="Annotation files or folders, as paths or file:// URLs (repeatable; default: the "
+            "configured annotation roots, annotations/ without a configuration).",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder holding the releases.")] = Path("releases"),
+    out: Annotated[
+        str, typer.Option("--out", help="Folder holding the releases (a path or a file:// URL).")
+    ] = "releases",
     schema_dir: SchemaDirOption = None,
     annotators: RegistryOption = None,
     max_record_bytes: MaxRecordOption = None,
@@ -61,6 +81,27 @@ def build(
             "releases/full/vX.Y.Z/ (the team's only); both.",
         ),
     ] = FlavourChoice.public,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that validate the annotations and build the rows (default: the number of "
+            f"cores). Used only when the files hold at least {PARALLEL_MIN_BYTES >> 20} MiB. The report and "
+            "the release are the same with any number.",
+            show_default=False,
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run the validation and the rows on a Dask cluster: its scheduler's address "
+            "(tcp://host:8786), or local for a cluster of this machine's cores. The workers must see "
+            "--from at the same paths; the release is written here.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
     from ..release.build import (
@@ -68,19 +109,24 @@ def build(
     )
 
     with guarded():
+        if dask is not None and workers is not None:
+            raise UsageError("--workers and --dask exclude each other (a Dask cluster has its own workers)")
         settings = project(config, registry=annotators, max_record_bytes=max_record_bytes)
         default = (
             [Path(shown(r)) for r in settings.roots] if settings.roots_configured else [Path("annotations")]
         )
-        result = build_release(
-            version,
-            source or default,
-            out,
-            schema_dir=schema_dir,
-            registry=settings.registry,
-            max_record_bytes=settings.max_record_bytes,
-            flavour=flavour.value,
-        )
+        with _executor(dask) as (executor, count):
+            result = build_release(
+                version,
+                [local_path(s) for s in source] if source else default,
+                local_path(out),
+                schema_dir=schema_dir,
+                registry=settings.registry,
+                max_record_bytes=settings.max_record_bytes,
+                flavour=flavour.value,
+                workers=count or workers or default_workers(),
+                executor=executor,
+            )
     typer.echo(REPORTERS["text"](result.report))
     typer.echo(render.build_text(result))
 

@@ -13,30 +13,37 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
 from .. import codebook
+from .. import workers as pool
 from ..errors import UsageError
 from ..report import Report
 from ..schema import SchemaSet
 from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
-from . import card, ceiling, checksums, fingerprints, labels, layout, leak, pseudonyms, publish
+from ..workers import Executor
+from . import card, ceiling, checksums, fingerprints, labels, layout, leak, pseudonyms, publish, shingles
+from .batches import GoldTexts, Plan, build_batch, chunked, text_hits
 from .describing import describe, snapshot_files
 from .diff import diff_releases
 from .errors import ReleaseConflictError
 from .flavours import Flavour, location
-from .gold import Gold, Withheld, annotators_in_order, readings, select_gold
+from .gold import Withheld
+from .index import GoldRef, Index, Summariser
 from .rehydrate import build_record, hydrate
 from .splits import assign_splits, release_splits
-from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter, rows
+from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter
 from .versions import Version, parse_version, published
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 FLAVOURS = {
     "public": (Flavour.public,),
@@ -71,8 +78,8 @@ class BuildResult:
     """Flavour -> the folder it was published in."""
     pseudonym_file: Path | None = None
     """The pseudonym mapping beside the releases (commit it with a release; never publish it)."""
-    texts: dict[str, str] = field(default_factory=dict, repr=False)
-    """The gold documents' texts (what the full flavour puts back)."""
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The gold documents' texts (what the full flavour puts back), read from the annotations on demand."""
     needles: leak.Needles = field(default_factory=leak.Needles, repr=False)
 
 
@@ -107,52 +114,112 @@ def _pause_for_tests() -> None:
         time.sleep(0.02)
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How a build reads its input."""
+
+    schema_dir: Path | str | None
+    registry: Path | str | None
+    max_record_bytes: int
+    workers: int
+    executor: Executor | None
+
+
 @dataclass
 class _Input:
-    """The valid annotations of a build and what the release must know about them."""
+    """What the first pass learnt of the input: the index of every valid annotation, the report, the leak
+    needles, the latest timestamp and how many annotations hold a withheld value."""
 
-    annotations: list[dict[str, Any]]
+    index: Index
     report: Report
     needles: leak.Needles
     latest: datetime
     withheld_values: int
 
 
-def _read_input(validation: Validation, sources: list[Path]) -> _Input:
-    """The valid annotations (`InvalidInputError` if anything does not validate), the leak needles and the
-    latest timestamp."""
-    annotations = [a.data for a in validation.valid_annotations()]
-    if not annotations:
-        raise UsageError(f"no annotations in {', '.join(map(str, sources))}: nothing to release")
-    sensitive = validation.schemas.sensitive_fields
-    withhold_paths = [p for p, mode in sensitive.items() if mode == "withhold"]
-    needles = leak.Needles()
-    withheld_values = 0
-    for data in annotations:
-        needles.add(data, sensitive)
-        withheld_values += any(next(leak.values_at(data, p), None) is not None for p in withhold_paths)
-    latest = max(datetime.fromisoformat(a["annotated_at"]).astimezone(UTC) for a in annotations)
+def _first_pass(validation: Validation, sources: list[Path]) -> _Input:
+    """Validate everything and index it (`InvalidInputError` if anything does not validate)."""
+    index = Index()
+    try:
+        needles = leak.Needles()
+        withheld_values = 0
+        latest: datetime | None = None
+        for annotation in validation.annotations():
+            summary = index.add(annotation)
+            needles.update(summary.needles)
+            withheld_values += summary.withholds
+            stamp = datetime.fromisoformat(summary.annotated_at).astimezone(UTC)
+            latest = stamp if latest is None or stamp > latest else latest
+        validation.refuse_invalid()
+        if latest is None:
+            raise UsageError(f"no annotations in {', '.join(map(str, sources))}: nothing to release")
+    except BaseException:
+        index.close()
+        raise
     needles.ids.update(validation.registered())
-    return _Input(annotations, validation.report, needles, latest, withheld_values)
+    return _Input(index, validation.report, needles, latest, withheld_values)
 
 
-def _write_tables(
-    staging: Path, gold: Gold, split_of: dict[str, str], columns: Columns, names: dict[str, str]
-) -> list[str]:
+@dataclass
+class _Written:
+    """What the second pass gathered besides the tables."""
+
+    vocabulary: shingles.Vocabulary = field(default_factory=shingles.Vocabulary)
+    exempt: list[shingles.Hashes] = field(default_factory=list)
+    languages: set[str] = field(default_factory=set)
+    readings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+
+
+class _Runner:
+    """Runs the batches of the later passes in order: here, in worker processes, or on `executor`."""
+
+    def __init__(self, workers: int, parallel: bool, executor: Executor | None) -> None:
+        self.workers = workers
+        self.parallel = parallel or executor is not None
+        self.executor = executor
+
+    def map(self, fn: Callable[..., R], pieces: Iterable[T], args: tuple[Any, ...]) -> Iterator[R]:
+        if not self.parallel:
+            for piece in pieces:
+                yield fn(*args, piece)
+            return
+        own = pool.process_pool(self.workers) if self.executor is None else None
+        executor = own if own is not None else self.executor
+        assert executor is not None
+        try:
+            for _, result in pool.ordered(executor, fn, pieces, args, workers=self.workers):
+                yield result
+        finally:
+            if own is not None:
+                own.shutdown(wait=True, cancel_futures=True)
+
+
+def _second_pass(
+    staging: Path,
+    refs: list[GoldRef],
+    split_of: dict[str, str],
+    plan: Plan,
+    runner: _Runner,
+    columns: Columns,
+) -> _Written:
+    """Write the tables and the fingerprints of the gold documents, batch by batch, in document order."""
     writer = TableWriter(staging, columns)
-    for doc in gold.documents:
-        document, events, spans = rows(
-            doc.annotation,
-            doc.annotators,
-            names[doc.annotation["annotator"]],
-            columns,
-            doc.agreement,
-        )
-        split = split_of[doc.id]
-        writer.add("documents", split, [document])
-        writer.add("events", split, events)
-        writer.add("spans", split, spans)
-    return writer.close()
+    prints = fingerprints.Writer(staging / layout.FINGERPRINTS, len(refs))
+    written = _Written()
+    for batch in runner.map(build_batch, chunked((r, split_of[r.doc]) for r in refs), (plan,)):
+        for (config, split), table in batch.tables.items():
+            writer.add_table(config, split, table)
+        for document_id, blocks in batch.fingerprints:
+            prints.add(document_id, blocks)
+        written.vocabulary.add(batch.vocabulary)
+        written.exempt.append(batch.exempt)
+        written.languages |= batch.languages
+        written.readings.update(batch.readings)
+        written.agreement.update(batch.agreement)
+    writer.close()
+    prints.close()
+    return written
 
 
 def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Path | str | None) -> None:
@@ -163,11 +230,23 @@ def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Pa
     _write(staging / layout.CODEBOOK, codebook.render(schema_dir))  # from the files the snapshot copies
 
 
-def _seal(staging: Path, needles: leak.Needles, texts: dict[str, str], titles: list[str]) -> None:
+def _seal(
+    staging: Path, needles: leak.Needles, written: _Written, refs: list[GoldRef], plan: Plan, runner: _Runner
+) -> None:
     """The leak scan over every written byte, the manifest included: sensitive values and raw ids, and
-    (a public flavour) any run of words of an article."""
+    (a public flavour) any run of words of an article. The texts are read again only when a written run
+    could be an article's, and only the texts that have such a run come back."""
     files = [*checksums.release_files(staging), layout.MANIFEST]
-    articles = leak.scan_articles(staging, files, texts.items(), exempt=titles)
+    scan = leak.ArticleScan(written.vocabulary.array())
+    for rel in sorted(files):
+        scan.add(staging, rel)
+    for exempt in written.exempt:
+        scan.allow(exempt)
+    wanted = scan.wanted
+    articles: list[leak.ArticleFinding] = []
+    if len(wanted):
+        batches = runner.map(text_hits, chunked(refs), (plan, wanted))
+        articles = scan.find((hit for found in batches for hit in found), wanted)
     leak.check(staging, files, needles, ids_exempt=snapshot_files(staging), articles=articles)
 
 
@@ -176,29 +255,35 @@ def _stage(
     version: Version,
     sources: list[Path],
     out: Path,
-    schema_dir: Path | str | None,
-    registry: Path | str | None,
-    max_record_bytes: int,
+    options: _Options,
     mapping_lock: FileLock,
 ) -> BuildResult:
     """Write the whole public flavour into `staging`; raise on any problem (the caller removes `staging`).
     The pseudonym mapping is locked once the input is known to be valid, and stays locked (the caller
     releases it) until the release is published."""
-    validation = Validation(sources, schema_dir, registry, max_record_bytes=max_record_bytes)
+    schema_key = None if options.schema_dir is None else str(options.schema_dir)
+    validation = Validation(
+        sources,
+        options.schema_dir,
+        options.registry,
+        max_record_bytes=options.max_record_bytes,
+        workers=options.workers,
+        executor=options.executor,
+        extract=Summariser(schema_key),
+    )
     schemas = validation.schemas
     check_sensitivity(schemas)
-    found = _read_input(validation, sources)
-    gold = select_gold(found.annotations)
-    independent = readings(found.annotations, gold)
-    found.annotations.clear()
+    found = _first_pass(validation, sources)
+    withheld: list[Withheld] = []
+    try:
+        refs = list(found.index.gold(withheld))
+    finally:
+        found.index.close()
     earlier = [v for v in published(out) if v < version]
     previous_splits: dict[str, str] = {}
     for v in earlier:
         previous_splits.update(release_splits(out / v.name))
-    split_of = assign_splits(
-        ((d.id, d.annotation["document"].get("story_group")) for d in gold.documents),
-        previous_splits,
-    )
+    split_of = assign_splits(((r.doc, r.story_group) for r in refs), previous_splits)
     columns = Columns(schemas, Flavour.public)
     try:
         mapping_lock.acquire()
@@ -208,13 +293,14 @@ def _stage(
             "try again when it ends"
         ) from None
     mapping = pseudonyms.load(out / layout.PSEUDONYMS)
-    mapping.assign(annotators_in_order(gold.documents), version)
-    _write_tables(staging, gold, split_of, columns, mapping.names)
-    texts = {d.id: d.annotation["document"]["text"] for d in gold.documents}
-    fingerprints.write(staging / layout.FINGERPRINTS, texts.items())
-    _write_schema_and_codebook(staging, schemas, schema_dir)
+    in_order = list(dict.fromkeys(r.annotator for r in refs))
+    mapping.assign(in_order, version)
+    plan = Plan(schema_key, {raw: mapping.names[raw] for raw in in_order})
+    runner = _Runner(options.workers, validation.parallel, options.executor)
+    written = _second_pass(staging, refs, split_of, plan, runner, columns)
+    _write_schema_and_codebook(staging, schemas, options.schema_dir)
     _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
-    human = ceiling.compute(independent, split_of, schemas)
+    human = ceiling.compute(written.readings, split_of, schemas)
     _write(staging / layout.AGREEMENT, ceiling.render(human))
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(
@@ -222,25 +308,23 @@ def _stage(
         date=found.latest.date(),
         input_annotations=found.report.records,
         withheld_values=found.withheld_values,
-        withheld=gold.withheld,
-        languages=sorted({d.annotation["document"]["language"] for d in gold.documents}) or ["en"],
+        withheld=withheld,
+        languages=sorted(written.languages) or ["en"],
         previous=previous.name if previous else None,
         changes=card.changelog(diff_releases(out / previous.name, staging)) if previous else None,
-        agreement={d.id: (d.annotators, d.agreement) for d in gold.documents if d.annotators > 1},
+        agreement=written.agreement,
         pseudonyms_since=str(mapping.since) if mapping.since else None,
         legacy_pseudonyms=pseudonyms.published_before(mapping.since, earlier),
         human=human,
     )
     _write(staging / layout.BUILD, build_record(card_input))
     rows_written = describe(staging, card_input, Flavour.public)
-    titles = [t for d in gold.documents if (t := d.annotation["document"]["title"].get("text"))]
-    _seal(staging, found.needles, texts, titles)
-    published_names = {raw: mapping.names[raw] for raw in annotators_in_order(gold.documents)}
+    _seal(staging, found.needles, written, refs, plan, runner)
     result = BuildResult(
-        version, out / version.name, found.report, rows_written, gold.withheld, previous, published_names
+        version, out / version.name, found.report, rows_written, withheld, previous, dict(plan.names)
     )
     result.new_pseudonyms = len(mapping.added)
-    result.texts, result.needles = texts, found.needles
+    result.texts, result.needles = GoldTexts(refs), found.needles
     result.pseudonym_file = out / layout.PSEUDONYMS
     # Recorded before the release is published: no release holds a pseudonym the mapping lacks.
     path = out / layout.PSEUDONYMS
@@ -295,9 +379,16 @@ def build_release(
     registry: Path | str | None = None,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     flavour: str = "public",
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build and publish `out/v<version>/` from the annotations in `source` (files or folders): the
     `public` flavour (no article texts; the default), the `full` one in `out/full/v<version>/`, or `both`.
+
+    The input is read twice and never held: once to validate and index every annotation, once to turn the
+    gold ones into rows, in `workers` processes when it is large enough to pay for them (as `validate`
+    decides), or on `executor` (a Dask client: `nklabor.release.dask`). The release is the same bytes
+    whichever way it was built.
 
     Raises `UsageError` for a bad version or flavour (exit 2), `ReleaseExistsError` if either flavour of the
     version is published (exit 2), `ReleaseConflictError` if another build of it is running (exit 2),
@@ -323,15 +414,14 @@ def build_release(
             f"another build of {parsed.name} is running in {out}; try again when it ends"
         ) from None
     mapping_lock = FileLock(str(out / layout.PSEUDONYMS_LOCK), timeout=PSEUDONYM_WAIT)
+    options = _Options(schema_dir, registry, max_record_bytes, workers, executor)
     try:
         for target in targets.values():
             publish.refuse_existing(target)
         staging = publish.stage(out, parsed.name)
         full: Path | None = None
         try:
-            result = _stage(
-                staging, parsed, sources, out, schema_dir, registry, max_record_bytes, mapping_lock
-            )
+            result = _stage(staging, parsed, sources, out, options, mapping_lock)
             if Flavour.full in wanted:
                 full = _stage_full(staging, out, parsed, result)
             _pause_for_tests()

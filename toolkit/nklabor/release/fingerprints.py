@@ -12,7 +12,7 @@ are out of reach of such a search, so the difference is located to a block of 64
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,45 @@ def first_difference(copy: str, expected: bytes, length: int) -> Difference:
     return Difference(length, length)
 
 
-def write(path: Path, texts: Iterable[tuple[str, str]]) -> None:
-    """Write `(document_id, text)` pairs (in the release's document order) as the fingerprint file."""
-    rows = [{"document_id": i, "block_chars": BLOCK, "fingerprints": fingerprint(t)} for i, t in texts]
-    table = pa.Table.from_pylist(rows, schema=SCHEMA)
-    pq.write_table(table, path, **WRITE_OPTIONS)
+GROUP_ROWS = 10_000
+"""Documents per row group of a larger fingerprint file; a release of up to this many documents has one
+row group, as every release had before (its bytes do not change), and a larger one is written a row group at
+a time instead of held whole."""
+
+
+class Writer:
+    """The fingerprint file, written as `(document_id, text)` pairs come (in the release's document
+    order): one row group when the release holds at most `GROUP_ROWS` documents (`documents`), else row
+    groups of `GROUP_ROWS`."""
+
+    def __init__(self, path: Path, documents: int) -> None:
+        self.path = path
+        self.single = documents <= GROUP_ROWS
+        self.rows: list[dict[str, Any]] = []
+        self.writer: pq.ParquetWriter | None = None
+
+    def add(self, document_id: str, prints: bytes) -> None:
+        """One document's fingerprints (`fingerprint(text)`)."""
+        self.rows.append({"document_id": document_id, "block_chars": BLOCK, "fingerprints": prints})
+        if not self.single and len(self.rows) >= GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        table = pa.Table.from_pylist(self.rows, schema=SCHEMA)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, SCHEMA, **WRITE_OPTIONS)
+        self.writer.write_table(table, row_group_size=GROUP_ROWS)
+        self.rows = []
+
+    def close(self) -> None:
+        """Write what is left and close the file."""
+        if self.single:
+            pq.write_table(pa.Table.from_pylist(self.rows, schema=SCHEMA), self.path, **WRITE_OPTIONS)
+            return
+        if self.rows or self.writer is None:
+            self._flush()
+        assert self.writer is not None
+        self.writer.close()
 
 
 def read(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..agreement.measure import document_agreement
-from ..annotation import ROLE_ANNOTATOR, by_document, is_adjudication, is_draft
+from ..annotation import ROLE_ADJUDICATOR, ROLE_ANNOTATOR, by_document, is_draft
 
 
 @dataclass(frozen=True)
@@ -46,29 +46,57 @@ class Gold:
     withheld: list[Withheld]
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Choice(Generic[T]):
+    """The rule's decision for one document: the item published (None when withheld), how many annotators
+    labelled the document, and why it is withheld."""
+
+    gold: T | None
+    annotators: int
+    withheld: Withheld | None = None
+    adjudicated: bool = False
+    readers: tuple[T, ...] = ()
+    """The annotators' own items (no adjudication, no draft), in input order."""
+
+
+def choose(doc_id: str, group: list[T], role: Callable[[T], str], draft: Callable[[T], bool]) -> Choice[T]:
+    """Apply the rule of the module docstring to the items of one document (annotations, or what an index
+    keeps of them), in input order; `role` and `draft` read an item's role and whether it is an unsettled
+    adjudication draft."""
+    # An unsettled adjudication draft is not gold yet; only annotators' labels count as annotators.
+    drafts = [a for a in group if draft(a)]
+    group = [a for a in group if not any(a is d for d in drafts)]
+    adjudicated = [a for a in group if role(a) == ROLE_ADJUDICATOR]
+    readers = tuple(a for a in group if role(a) == ROLE_ANNOTATOR)
+    annotators = len(readers)
+    if drafts and not adjudicated:
+        return Choice(None, annotators, Withheld(doc_id, annotators, "adjudication draft not yet settled"))
+    if len(adjudicated) == 1:
+        return Choice(adjudicated[0], annotators, adjudicated=True, readers=readers)
+    if len(adjudicated) > 1:
+        reason = f"{len(adjudicated)} adjudicators disagree on who decides"
+        return Choice(None, annotators, Withheld(doc_id, annotators, reason))
+    if len(group) == 1:
+        return Choice(group[0], 1)
+    return Choice(
+        None, annotators, Withheld(doc_id, annotators, f"{annotators} annotators and no adjudicator")
+    )
+
+
 def select_gold(annotations: Iterable[dict[str, Any]]) -> Gold:
     """Pick one annotation per document (see the module docstring)."""
     documents: list[GoldDocument] = []
     withheld: list[Withheld] = []
     for doc_id, group in by_document(annotations, lambda a: a).items():
-        # An unsettled adjudication draft is not gold yet; only annotators' labels count as annotators.
-        drafts = [a for a in group if is_draft(a)]
-        group = [a for a in group if not any(a is d for d in drafts)]
-        adjudicated = [a for a in group if is_adjudication(a)]
-        annotators = sum(1 for a in group if a["role"] == ROLE_ANNOTATOR)
-        if drafts and not adjudicated:
-            withheld.append(Withheld(doc_id, annotators, "adjudication draft not yet settled"))
-        elif len(adjudicated) == 1:
-            agreement = document_agreement([a for a in group if a["role"] == ROLE_ANNOTATOR]).get(doc_id)
-            documents.append(GoldDocument(adjudicated[0], annotators, agreement))
-        elif len(adjudicated) > 1:
-            withheld.append(
-                Withheld(doc_id, annotators, f"{len(adjudicated)} adjudicators disagree on who decides")
-            )
-        elif len(group) == 1:
-            documents.append(GoldDocument(group[0], 1))
-        else:
-            withheld.append(Withheld(doc_id, annotators, f"{annotators} annotators and no adjudicator"))
+        choice = choose(doc_id, group, lambda a: a["role"], is_draft)
+        if choice.withheld is not None:
+            withheld.append(choice.withheld)
+        elif choice.gold is not None:
+            agreement = document_agreement(list(choice.readers)).get(doc_id) if choice.adjudicated else None
+            documents.append(GoldDocument(choice.gold, choice.annotators, agreement))
     return Gold(documents, withheld)
 
 

@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
+from . import shingles
 from .errors import LeakError
+from .shingles import SHINGLE
 from .tables import iter_tables
 
 MIN_NOTE = 8  # shorter withheld values are too common to scan for (they would match ordinary words)
@@ -30,10 +33,16 @@ MIN_NOTE_LINE = 24  # lines of a multi-line withheld value scanned on their own
 SAMPLE_CHARS = (
     12  # how much of a withheld value a leak message shows: enough to find it, never the whole note
 )
-SHINGLE = 12
-"""Words in a row of an article that a public flavour must not hold anywhere."""
 SAMPLE_WORDS = 6  # how much of a leaked run a message shows
-_WORD = re.compile(r"\w+")
+WINDOW = 8 << 20
+"""Bytes of a file scanned at a time for notes and ids: a file is never held whole."""
+RUN_WINDOW = 1 << 20
+"""Bytes of a file hashed at a time for the article scan (a code point takes several 8-byte words)."""
+RUN_OVERLAP = 1 << 16
+"""Bytes by which windows overlap for the article scan: a run of words up to this long that straddles two
+windows lies whole in one of them."""
+_ID_BEFORE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+_ID_AFTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def values_at(data: Any, path: str) -> Iterator[Any]:
@@ -90,44 +99,56 @@ class Needles:
             if len(line) >= MIN_NOTE_LINE and line not in text:
                 self.withheld.add(line)
 
-    def patterns(self) -> tuple[re.Pattern[bytes] | None, re.Pattern[bytes] | None]:
-        """(withheld, ids) byte patterns; ids only match as whole ids, not inside longer tokens."""
-        withheld = _trie_pattern(self.withheld)
-        ids = _trie_pattern(self.ids)
-        id_pattern = (
-            re.compile(rb"(?<![A-Za-z0-9-])(?:" + ids.pattern + rb")(?![A-Za-z0-9])") if ids else None
-        )
-        return withheld, id_pattern
+    def update(self, other: Needles) -> None:
+        """Add the needles of `other` (collected from other annotations, in another process)."""
+        self.withheld |= other.withheld
+        self.ids |= other.ids
 
 
-def _trie_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
-    """One regex for many literals, shaped as a trie so the scan stays linear in the bytes scanned."""
-    trie: dict[bytes, Any] = {}
-    for word in words:
-        node = trie
-        for byte in word.encode("utf-8"):
-            node = node.setdefault(bytes([byte]), {})
-        node[b""] = {}
-    return re.compile(_render(trie)) if trie else None
+class Matcher:
+    """Every needle at once (Aho-Corasick automata, linear in the bytes scanned however many needles there
+    are): `find` says which kinds occur in a blob. Ids match only as whole ids, not inside longer tokens
+    (`xann-04` or `ann-045` is not `ann-04`)."""
 
+    def __init__(self, needles: Needles) -> None:
+        from ahocorasick_rs import BytesAhoCorasick
 
-def _render(node: dict[bytes, Any]) -> bytes:
-    """Regex of a trie node; chains of single children are emitted flat, so nesting follows branching only."""
-    branches = []
-    for first, child in sorted(node.items()):
-        if not first:
-            continue
-        literal = [first]
-        while len(child) == 1 and b"" not in child:
-            ((byte, child),) = child.items()
-            literal.append(byte)
-        branches.append(re.escape(b"".join(literal)) + (_render(child) if child else b""))
-    if not branches:
-        return b""
-    optional = b"" in node
-    if len(branches) == 1 and not optional:
-        return branches[0]
-    return b"(?:" + b"|".join(branches) + b")" + (b"?" if optional else b"")
+        withheld = sorted(w.encode("utf-8") for w in needles.withheld)
+        self.ids = sorted(i.encode("utf-8") for i in needles.ids if i)
+        self.withheld = BytesAhoCorasick(withheld) if withheld else None
+        self.id_automaton = BytesAhoCorasick(self.ids) if self.ids else None
+        self.longest = max((len(n) for n in [*withheld, *self.ids]), default=0)
+
+    def find(
+        self, blob: bytes, kinds: Iterable[str], *, head: bool = True, tail: bool = True
+    ) -> dict[str, str]:
+        """The first match of each of `kinds` (`withheld`, `id`) in `blob`. Without `head` (or `tail`),
+        `blob` is a window whose first (last) byte has a neighbour outside it: an id touching that edge is
+        left to the window that sees both sides of it."""
+        found: dict[str, str] = {}
+        for kind in kinds:
+            if kind == "withheld" and self.withheld is not None:
+                hits = self.withheld.find_matches_as_indexes(blob)
+                if hits:
+                    found[kind] = blob[hits[0][1] : hits[0][2]].decode("utf-8", "replace")
+            elif kind == "id" and self.id_automaton is not None:
+                sample = self._whole_id(blob, head, tail)
+                if sample is not None:
+                    found[kind] = sample
+        return found
+
+    def _whole_id(self, blob: bytes, head: bool, tail: bool) -> str | None:
+        assert self.id_automaton is not None
+        size = len(blob)
+        for _, start, end in self.id_automaton.find_matches_as_indexes(blob, overlapping=True):
+            if (start == 0 and not head) or (end == size and not tail):
+                continue
+            if start > 0 and blob[start - 1] in _ID_BEFORE:
+                continue
+            if end < size and blob[end] in _ID_AFTER:
+                continue
+            return blob[start:end].decode("utf-8", "replace")
+        return None
 
 
 @dataclass(frozen=True)
@@ -163,52 +184,56 @@ def _column_strings(array: pa.ChunkedArray | pa.Array) -> Iterator[bytes]:
             yield from _column_strings(array.field(i))
 
 
+def windows(path: Path, overlap: int, size: int | None = None) -> Iterator[tuple[bytes, bool, bool]]:
+    """A file's bytes as `(window, starts the file, ends the file)`, `size` (default `WINDOW`) bytes at a
+    time, each window repeating the last `overlap` bytes of the one before, so that anything up to `overlap`
+    bytes long lies whole in some window."""
+    size = size or WINDOW
+    with path.open("rb") as handle:
+        kept = b""
+        first = True
+        while True:
+            fresh = handle.read(size)
+            last = len(fresh) < size
+            if last and fresh:
+                more = handle.read(1)  # a file of exactly WINDOW bytes ends here too
+                if more:
+                    fresh += more
+                    last = False
+            window = kept + fresh
+            if window or first:
+                yield window, first, last
+            if last:
+                return
+            kept = window[-overlap:] if overlap else b""
+            first = False
+
+
 def scan(root: Path, files: Iterable[str], needles: Needles, ids_exempt: Iterable[str] = ()) -> list[Finding]:
-    """Scan the files (paths relative to `root`); returns every finding, at most one per file and kind."""
-    withheld, ids = needles.patterns()
+    """Scan the files (paths relative to `root`): every byte, a window at a time, and every decoded string
+    of a Parquet file, a row group at a time. Returns every finding, at most one per file and kind."""
+    matcher = Matcher(needles)
     exempt = set(ids_exempt)
     findings: list[Finding] = []
     for rel in sorted(files):
         path = root / rel
-        blobs: Iterator[bytes] = iter([path.read_bytes()])
-        if rel.endswith(".parquet"):
-            blobs = _chain(path.read_bytes(), _decoded(path))
+        kinds = ["withheld"] if rel in exempt else ["withheld", "id"]
         hit: dict[str, str] = {}
-        for blob in blobs:
-            for kind, pattern in (("withheld", withheld), ("id", None if rel in exempt else ids)):
-                if pattern is not None and kind not in hit:
-                    match = pattern.search(blob)
-                    if match:
-                        hit[kind] = match.group(0).decode("utf-8", "replace")
+        for window, head, tail in windows(path, matcher.longest + 1):
+            for kind, sample in matcher.find(
+                window, [k for k in kinds if k not in hit], head=head, tail=tail
+            ).items():
+                hit[kind] = sample
+        if rel.endswith(".parquet"):
+            for blob in _decoded(path):
+                if len(hit) == len(kinds):
+                    break
+                hit.update(matcher.find(blob, [k for k in kinds if k not in hit]))
         findings.extend(Finding(rel, kind, sample) for kind, sample in sorted(hit.items()))
     return findings
 
 
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
-
-
-def words(text: str) -> list[str]:
-    """The words of a text as the article scan compares them: runs of letters and digits, case-folded (so
-    punctuation, spacing and case cannot hide a copied sentence)."""
-    return _WORD.findall(text.casefold())
-
-
-def _runs(text: str) -> Iterator[tuple[str, ...]]:
-    found = words(text)
-    for i in range(len(found) - SHINGLE + 1):
-        yield tuple(found[i : i + SHINGLE])
-
-
-def _file_strings(root: Path, rel: str) -> Iterator[str]:
-    """Every string a file holds: a Parquet file's decoded values and its raw bytes (footer and metadata),
-    any other file's text."""
-    path = root / rel
-    yield path.read_bytes().decode("utf-8", "replace")
-    if rel.endswith(".parquet"):
-        for blob in _decoded(path):
-            yield blob.decode("utf-8", "replace")
+words = shingles.words
 
 
 @dataclass(frozen=True)
@@ -220,35 +245,98 @@ class ArticleFinding:
     sample: str
 
 
+def _file_words(root: Path, rel: str) -> Iterator[shingles.Hashes]:
+    """The word hashes of every string a file holds, a piece at a time: its bytes as text, a window at a
+    time (the first and last words of a window that is not at an end of the file may be cut: they are left
+    to the window beside it, which holds them whole), and a Parquet file's decoded values, a row group at a
+    time."""
+    path = root / rel
+    for window, head, tail in windows(path, RUN_OVERLAP, RUN_WINDOW):
+        found = shingles.text_hashes(window.decode("utf-8", "replace"))
+        yield found[0 if head else 1 : None if tail else -1]
+    if rel.endswith(".parquet"):
+        for blob in _decoded(path):
+            yield shingles.text_hashes(blob.decode("utf-8", "replace"))
+
+
+class ArticleScan:
+    """Which written files hold a run of `SHINGLE` words of an article, in memory that does not grow with
+    the corpus.
+
+    The written side is indexed first (`add`), but only the runs whose every word is a word of some article
+    (`vocabulary`: the word hashes of every text): any other run cannot be an article's, and in a release
+    almost none is left (ids, hashes and labels are not article words). Then the texts are streamed past
+    that index (`find`), one at a time, and only when it holds anything (`wanted`)."""
+
+    def __init__(self, vocabulary: shingles.Hashes) -> None:
+        self.vocabulary = vocabulary
+        self.files: list[str] = []
+        self.held: dict[int, int] = {}
+        """Run hash -> bit set of the files (in `files`) that hold the run."""
+
+    def add(self, root: Path, rel: str) -> None:
+        """Index the runs of one written file (relative to `root`)."""
+        bit = 1 << len(self.files)
+        self.files.append(rel)
+        for found in _file_words(root, rel):
+            for key in shingles.runs_within(found, self.vocabulary).tolist():
+                self.held[key] = self.held.get(key, 0) | bit
+
+    def exempt(self, values: Iterable[str]) -> None:
+        """Allow the runs of `values` (the titles, which are published by design)."""
+        for value in values:
+            self.allow(shingles.run_hashes(shingles.text_hashes(value)))
+
+    def allow(self, runs: shingles.Hashes) -> None:
+        """Allow the runs of these hashes (those of the titles, hashed where the titles were read)."""
+        for key in runs.tolist():
+            self.held.pop(key, None)
+
+    @property
+    def wanted(self) -> shingles.Hashes:
+        """The run hashes a text must not have (sorted): empty when no written run could be an article's."""
+        return np.array(sorted(self.held), dtype=np.uint64)
+
+    def find(
+        self, texts: Iterable[tuple[str, str]], wanted: shingles.Hashes | None = None
+    ) -> list[ArticleFinding]:
+        """Every (file, document) where a file holds a run of the document's text, for `(document_id,
+        text)` pairs."""
+        wanted = self.wanted if wanted is None else wanted
+        findings: dict[tuple[str, str], ArticleFinding] = {}
+        for document_id, text in texts if len(wanted) else ():
+            for at, key in hits(text, wanted):
+                held = self.held.get(key, 0)
+                for i, rel in enumerate(self.files):
+                    if held >> i & 1 and (rel, document_id) not in findings:
+                        sample = " ".join(words(text)[at : at + SAMPLE_WORDS])
+                        findings[(rel, document_id)] = ArticleFinding(rel, document_id, sample)
+        return sorted(findings.values(), key=lambda f: (f.file, f.document_id))
+
+
+def hits(text: str, wanted: shingles.Hashes) -> list[tuple[int, int]]:
+    """`(word index, run hash)` of every run of `text` whose hash is in `wanted` (sorted)."""
+    runs = shingles.run_hashes(shingles.text_hashes(text))
+    where = np.flatnonzero(shingles.contains(wanted, runs))
+    return [(int(i), int(runs[i])) for i in where]
+
+
 def scan_articles(
     root: Path, files: Iterable[str], texts: Iterable[tuple[str, str]], exempt: Iterable[str] = ()
 ) -> list[ArticleFinding]:
     """Every file (paths relative to `root`) that holds a run of `SHINGLE` words of one of the `texts`
-    (`(document_id, text)` pairs), at most one finding per file and document. Runs that occur in an `exempt`
-    string (the titles) are allowed. The written strings are indexed and the texts streamed past them, so
-    memory follows the size of the release, never of the corpus."""
-    # Keyed by the run's hash (a collision could only add a false alarm, which names the file to look at);
-    # the value is a bit set of the files that hold the run.
-    names = sorted(files)
-    written: dict[int, int] = {}
-    for i, rel in enumerate(names):
-        for blob in _file_strings(root, rel):
-            for run in _runs(blob):
-                key = hash(run)
-                written[key] = written.get(key, 0) | (1 << i)
-    for value in exempt:
-        for run in _runs(value):
-            written.pop(hash(run), None)
-    findings: dict[tuple[str, str], ArticleFinding] = {}
-    for document_id, text in texts if written else ():
-        for run in _runs(text):
-            held = written.get(hash(run), 0)
-            for i, rel in enumerate(names):
-                if held >> i & 1 and (rel, document_id) not in findings:
-                    findings[(rel, document_id)] = ArticleFinding(
-                        rel, document_id, " ".join(run[:SAMPLE_WORDS])
-                    )
-    return sorted(findings.values(), key=lambda f: (f.file, f.document_id))
+    (`(document_id, text)` pairs), at most one finding per file and document; runs that occur in an `exempt`
+    string (the titles) are allowed. This form holds the texts (it reads them twice); the build streams them
+    through an `ArticleScan`."""
+    given = list(texts)
+    vocabulary = shingles.Vocabulary()
+    for _, text in given:
+        vocabulary.add(shingles.text_hashes(text))
+    scan = ArticleScan(vocabulary.array())
+    for rel in sorted(files):
+        scan.add(root, rel)
+    scan.exempt(exempt)
+    return scan.find(given)
 
 
 def check(

@@ -4,6 +4,7 @@ count the same thing): rows per split, label distributions, indicator counts, an
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,8 +48,73 @@ def _names(array: pa.Array | pa.ChunkedArray, names: tuple[str, ...]) -> Counter
     return counts
 
 
+def _batches(path: Path, columns: list[str]) -> Iterator[pa.Table]:
+    """The columns of a Parquet file, a row group at a time (a large release is never read whole)."""
+    handle = pq.ParquetFile(path)
+    for i in range(handle.num_row_groups):
+        yield handle.read_row_group(i, columns=columns)
+
+
+def _count_events(stats: Stats, split: str, path: Path) -> None:
+    schema = pq.read_schema(path)
+    features = features_of(schema)
+    labels = class_labels(features)
+    feature = features["coercion"]
+    assert isinstance(feature, List) and isinstance(feature.feature, dict)
+    ind, status = feature.feature["indicator"], feature.feature["status"]
+    assert isinstance(ind, ClassLabel) and isinstance(status, ClassLabel)
+    stats.names["indicator_status"] = status.names
+    pairs: Counter[tuple[str, str]] = Counter()
+    for column, label in labels.items():
+        stats.names[column] = label.names
+        if isinstance(features[column], List):
+            stats.multi.add(column)
+        stats.labels.setdefault(column, {})[split] = Counter()
+    for table in _batches(path, [*labels, "coercion"]):
+        for column, label in labels.items():
+            array = table.column(column)
+            if column in stats.multi:
+                array = pc.list_flatten(array)
+            stats.labels[column][split].update(_names(array, label.names))
+        coercion = pc.list_flatten(table.column("coercion"))
+        for i, s in zip(
+            pc.struct_field(coercion, "indicator").to_pylist(),
+            pc.struct_field(coercion, "status").to_pylist(),
+            strict=True,
+        ):
+            pairs[(ind.names[i], status.names[s])] += 1
+    stats.indicators[split] = pairs
+
+
+def _count_documents(stats: Stats, split: str, path: Path) -> tuple[date | None, date | None]:
+    names = pq.read_schema(path).names
+    # Releases before schema 2.0 store one `published` day; later ones the bounds of a partial date.
+    low, high = (
+        ("published_earliest", "published_latest")
+        if "published_latest" in names
+        else ("published", "published")
+    )
+    outlet = features_of(pq.read_schema(path))["outlet_type"]
+    assert isinstance(outlet, ClassLabel)
+    stats.annotators[split] = Counter()
+    first: date | None = None
+    last: date | None = None
+    columns = ["annotators", "outlet", "outlet_type", "language", *dict.fromkeys((low, high))]
+    for docs in _batches(path, columns):
+        stats.annotators[split].update(docs.column("annotators").to_pylist())
+        stats.documents.setdefault("outlet_type", Counter()).update(
+            _names(docs.column("outlet_type"), outlet.names)
+        )
+        stats.documents.setdefault("language", Counter()).update(docs.column("language").to_pylist())
+        stats.documents.setdefault("outlet", Counter()).update(docs.column("outlet").to_pylist())
+        lo, hi = pc.min(docs.column(low)).as_py(), pc.max(docs.column(high)).as_py()
+        first = lo if lo is not None and (first is None or lo < first) else first
+        last = hi if hi is not None and (last is None or hi > last) else last
+    return first, last
+
+
 def compute(release: Path) -> Stats:
-    """Read the release's Parquet files and count."""
+    """Read the release's Parquet files, a row group at a time, and count."""
     stats = Stats()
     for config in CONFIGS:
         stats.rows[config] = {}
@@ -59,50 +125,10 @@ def compute(release: Path) -> Stats:
     for split in SPLITS:
         path = release / data_file("events", split)
         if path.is_file():
-            schema = pq.read_schema(path)
-            labels = class_labels(features_of(schema))
-            table = pq.read_table(path, columns=[*labels, "coercion"])
-            for column, label in labels.items():
-                stats.names[column] = label.names
-                array = table.column(column)
-                if isinstance(features_of(schema)[column], List):
-                    stats.multi.add(column)
-                    array = pc.list_flatten(array)
-                stats.labels.setdefault(column, {})[split] = _names(array, label.names)
-            coercion = pc.list_flatten(table.column("coercion"))
-            feature = features_of(schema)["coercion"]
-            assert isinstance(feature, List) and isinstance(feature.feature, dict)
-            ind, status = feature.feature["indicator"], feature.feature["status"]
-            assert isinstance(ind, ClassLabel) and isinstance(status, ClassLabel)
-            stats.names["indicator_status"] = status.names
-            pairs: Counter[tuple[str, str]] = Counter()
-            for i, s in zip(
-                pc.struct_field(coercion, "indicator").to_pylist(),
-                pc.struct_field(coercion, "status").to_pylist(),
-                strict=True,
-            ):
-                pairs[(ind.names[i], status.names[s])] += 1
-            stats.indicators[split] = pairs
+            _count_events(stats, split, path)
         path = release / data_file("documents", split)
         if path.is_file():
-            names = pq.read_schema(path).names
-            # Releases before schema 2.0 store one `published` day; later ones the bounds of a partial date.
-            low, high = (
-                ("published_earliest", "published_latest")
-                if "published_latest" in names
-                else ("published", "published")
-            )
-            docs = pq.read_table(
-                path, columns=["annotators", "outlet", "outlet_type", "language", *dict.fromkeys((low, high))]
-            )
-            stats.annotators[split] = Counter(docs.column("annotators").to_pylist())
-            outlet = features_of(pq.read_schema(path))["outlet_type"]
-            assert isinstance(outlet, ClassLabel)
-            outlets = _names(docs.column("outlet_type"), outlet.names)
-            stats.documents.setdefault("outlet_type", Counter()).update(outlets)
-            stats.documents.setdefault("language", Counter()).update(docs.column("language").to_pylist())
-            stats.documents.setdefault("outlet", Counter()).update(docs.column("outlet").to_pylist())
-            lo, hi = pc.min(docs.column(low)).as_py(), pc.max(docs.column(high)).as_py()
+            lo, hi = _count_documents(stats, split, path)
             if lo is not None and hi is not None:
                 first = lo if first is None or lo < first else first
                 last = hi if last is None or hi > last else last

@@ -562,21 +562,34 @@ def rows(
 
 
 class TableWriter:
-    """One Parquet file per (config, split), written in fixed-size row groups as rows arrive."""
+    """One Parquet file per (config, split), written in fixed-size row groups as rows arrive (as rows, or as
+    Arrow tables of rows built elsewhere: a row group is the same bytes either way)."""
 
     def __init__(self, root: Path, features: Columns) -> None:
         self.root = root
         self.features = features
-        self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.buffers: dict[tuple[str, str], list[pa.Table]] = {}
+        self.counts: dict[tuple[str, str], int] = {}
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
 
     def add(self, config: str, split: str, batch: Iterable[dict[str, Any]]) -> None:
         """Queue rows for one file; full row groups are written as they fill."""
-        buffer = self.buffers.setdefault((config, split), [])
-        buffer.extend(batch)
-        while len(buffer) >= BATCH_ROWS:
-            self._flush(config, split, buffer[:BATCH_ROWS])
-            del buffer[:BATCH_ROWS]
+        found = list(batch)
+        table = pa.Table.from_pylist(found, schema=self.features.schemas_by_config[config])
+        self.add_table(config, split, table)
+
+    def add_table(self, config: str, split: str, table: pa.Table) -> None:
+        """Queue a table of rows (of the config's schema) for one file."""
+        key = (config, split)
+        buffer = self.buffers.setdefault(key, [])
+        if table.num_rows:
+            buffer.append(table)
+            self.counts[key] = self.counts.get(key, 0) + table.num_rows
+        while self.counts.get(key, 0) >= BATCH_ROWS:
+            queued = pa.concat_tables(buffer)
+            self._flush(config, split, queued.slice(0, BATCH_ROWS))
+            buffer[:] = [queued.slice(BATCH_ROWS)]
+            self.counts[key] -= BATCH_ROWS
 
     def _writer(self, config: str, split: str) -> pq.ParquetWriter:
         key = (config, split)
@@ -588,16 +601,17 @@ class TableWriter:
             )
         return self.writers[key]
 
-    def _flush(self, config: str, split: str, batch: list[dict[str, Any]]) -> None:
-        if batch:
-            table = pa.Table.from_pylist(batch, schema=self.features.schemas_by_config[config])
-            self._writer(config, split).write_table(table, row_group_size=BATCH_ROWS)
+    def _flush(self, config: str, split: str, table: pa.Table) -> None:
+        # One chunk per column, however the rows arrived: the writer then cuts the same pages.
+        if table.num_rows:
+            self._writer(config, split).write_table(table.combine_chunks(), row_group_size=BATCH_ROWS)
 
     def close(self) -> list[str]:
         """Flush and close; returns the relative paths written. A split without rows gets no file: `datasets`
         cannot load an empty split."""
         for (config, split), buffer in self.buffers.items():
-            self._flush(config, split, buffer)
+            if buffer:
+                self._flush(config, split, pa.concat_tables(buffer))
         self.buffers.clear()
         for writer in self.writers.values():
             writer.close()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
+from .. import workers as pool
 from ..config import Config
 from ..errors import InvalidInputError, UsageError
 from ..report import Issue, Report
@@ -35,9 +35,6 @@ from .reading import (
     too_deep,
 )
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
 STDIN_NAME = "<stdin>"
 """The file name findings in standard input carry when no name is given for it."""
 
@@ -45,16 +42,7 @@ PARALLEL_MIN_BYTES = 16 << 20
 """Below this many bytes of files to read, one process reads them all: starting workers would cost more."""
 PART_BYTES = (1 << 20, 8 << 20)
 """The smallest and largest part a JSONL file is split into for the workers."""
-WINDOW = 3
-"""Parts in flight per worker: enough to keep every worker busy, few enough to hold memory flat."""
-
-
-def default_workers() -> int:
-    """The number of cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+default_workers = pool.default_workers
 
 
 def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
@@ -90,11 +78,15 @@ def check_record(record: Record, schemas: SchemaSet) -> list[Issue]:
 
 @dataclass(frozen=True)
 class Annotation:
-    """A valid annotation and where it came from."""
+    """A valid annotation and where it came from: `data` is the annotation, or what the run's `extract`
+    made of it; `path`, `offset` and `length` say where its bytes are, to read it again."""
 
     file: str
     line: int
-    data: dict[str, Any]
+    data: Any
+    path: Path | None = None
+    offset: int = 0
+    length: int = 0
 
     @property
     def where(self) -> str:
@@ -133,7 +125,13 @@ class Validation:
 
     With `predictions=True` the records are a model's predictions: `annotator`, `role` and `annotated_at` may
     be left out (placeholders stand in, `PREDICTION_FIELDS`), no annotator registry is consulted, and a
-    document may be predicted once; every other rule of the schema and the codebook applies."""
+    document may be predicted once; every other rule of the schema and the codebook applies.
+
+    `extract` (a module-level function, so that it can travel to a worker) turns each valid annotation into
+    what `annotations()` yields as its `data`, in the process that read it: a caller that needs a summary
+    of each annotation (the release build's index) then never moves whole annotations between processes.
+    `executor` (anything with `submit(fn, *args)`, such as a Dask client) runs the parts instead of a pool
+    of `workers` processes, whatever the size of the input."""
 
     def __init__(
         self,
@@ -149,6 +147,8 @@ class Validation:
         fast: bool = True,
         workers: int = 1,
         predictions: bool = False,
+        extract: Callable[[dict[str, Any]], Any] | None = None,
+        executor: pool.Executor | None = None,
     ) -> None:
         if max_record_bytes is None:
             max_record_bytes = config.max_record_bytes if config is not None else DEFAULT_MAX_RECORD_BYTES
@@ -161,9 +161,11 @@ class Validation:
         self.max_record_bytes = max_record_bytes
         self.schema_dir = schema_dir
         self.schemas = load_schemas(schema_dir)
-        self.checker = Checker(schema_dir, max_record_bytes, fast, predictions)
+        self.settings = Settings(schema_dir, max_record_bytes, fast, predictions, extract)
+        self.checker = Checker(self.settings)
         self.fast = self.checker.fast
         self.workers = workers
+        self.executor = executor
         selection = Selection.of(config) if config is not None else None
         given = [Path(p) for p in paths]
         if stdin is not None:
@@ -226,7 +228,7 @@ class Validation:
         parts."""
         sources = [(s, True) for s in self.consulted] + [(s, False) for s in self.files if not s.is_registry]
         total = sum(_size(s) for s, _ in sources)
-        self.parallel = self.workers > 1 and total >= PARALLEL_MIN_BYTES
+        self.parallel = self.executor is not None or (self.workers > 1 and total >= PARALLEL_MIN_BYTES)
         target = self._target = min(max(total // (self.workers * 8), PART_BYTES[0]), PART_BYTES[1])
         parts: list[Part] = []
         for source, consult in sources:
@@ -260,43 +262,23 @@ class Validation:
             for part in parts:
                 yield part, self.checker.check(part, keep)
             return
-        import multiprocessing  # only now: a run in one process (and `nklabor --help`) never pays for it
-        from concurrent.futures import ProcessPoolExecutor
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(
-                self.schema_dir,
-                self.max_record_bytes,
-                self.fast is not None,
-                self.checker.predictions,
-            ),
-        )
+        own = pool.process_pool(self.workers) if self.executor is None else None
+        executor = own if own is not None else self.executor
+        assert executor is not None
         try:
-            queue: deque[tuple[list[Part], Future[list[list[Checked]]] | None]] = deque()
-            todo = iter(_batches(parts, self._target))
-
-            def submit() -> None:
-                batch = next(todo, None)
-                if batch is not None:
-                    local = batch[0].spool is not None
-                    queue.append((batch, None if local else pool.submit(_check_parts, batch, keep)))
-
-            for _ in range(self.workers * WINDOW):
-                submit()
-            while queue:
-                batch, future = queue.popleft()
-                submit()
-                if future is None:
-                    yield batch[0], self.checker.check(batch[0], keep)
-                else:
-                    yield from zip(batch, future.result(), strict=True)
+            batches = pool.ordered(
+                executor,
+                check_parts,
+                _batches(parts, self._target),
+                (self.settings, keep),
+                workers=self.workers,
+                here=lambda batch: batch[0].spool is not None,
+            )
+            for batch, results in batches:
+                yield from zip(batch, results, strict=True)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if own is not None:
+                own.shutdown(wait=True, cancel_futures=True)
 
     def _take(
         self, part: Part, results: Iterable[Checked], given: frozenset[Path], keep: bool
@@ -327,7 +309,7 @@ class Validation:
             if checked.fact is not None:
                 self.index.note(Where(part.file, line, checked.offset, checked.length), checked.fact)
             if checked.valid and keep:
-                yield Annotation(part.display, line, checked.data)
+                yield Annotation(part.display, line, checked.data, part.path, checked.offset, checked.length)
         self._lines[part.file] = base + count
 
     def run(self) -> Report:
@@ -342,12 +324,17 @@ class Validation:
         The one place where "validate first, then refuse" lives: agreement, adjudication and releases use it.
         """
         found = list(self.annotations())
+        self.refuse_invalid()
+        return found
+
+    def refuse_invalid(self) -> None:
+        """`InvalidInputError` with the report when the input read so far has an error (call it once
+        `annotations()` is exhausted, before acting on what it gave)."""
         if not self.report.valid:
             errors = sum(1 for i in self.report.issues if i.severity == "error")
             raise InvalidInputError(
                 f"the input does not validate ({errors} error(s)): nothing done", self.report
             )
-        return found
 
     def registered(self, role: str | None = None) -> set[str]:
         """Ids registered (with `role`, when given) in the registries this run read."""
@@ -399,16 +386,25 @@ class Checked(NamedTuple):
     data: Any
 
 
+class Settings(NamedTuple):
+    """How a run reads and checks records: what a worker needs to build the same `Checker`."""
+
+    schema_dir: Path | str | None
+    max_record_bytes: int
+    fast: bool
+    predictions: bool = False
+    extract: Callable[[dict[str, Any]], Any] | None = None
+
+
 class Checker:
     """Reads and checks records, one part at a time: in the run's process or in a worker (each has one)."""
 
-    def __init__(
-        self, schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool = False
-    ) -> None:
-        self.schemas = load_schemas(schema_dir)
-        self.max_record_bytes = max_record_bytes
-        self.predictions = predictions
-        fast_path = FastPath(self.schemas) if fast else None
+    def __init__(self, settings: Settings) -> None:
+        self.schemas = load_schemas(settings.schema_dir)
+        self.max_record_bytes = settings.max_record_bytes
+        self.predictions = settings.predictions
+        self.extract = settings.extract
+        fast_path = FastPath(self.schemas) if settings.fast else None
         self.fast = fast_path if fast_path is not None and fast_path.enabled else None
 
     def records(self, part: Part) -> Iterator[Record]:
@@ -435,7 +431,9 @@ class Checker:
                 continue
             fact = fact_of(record.data, all(i.path != "$.annotator" for i in found))
             valid = all(i.severity != "error" for i in found)
-            data = record.data if keep and valid else None
+            data = None
+            if keep and valid:
+                data = record.data if self.extract is None else self.extract(record.data)
             yield Checked(record.line, record.offset, length, found, fact, valid, data)
 
     def _consulted(self, record: Record) -> Checked:
@@ -464,19 +462,10 @@ class Checker:
         return check_record(record, self.schemas)
 
 
-_WORKER: Checker | None = None
-
-
-def _start_worker(
-    schema_dir: Path | str | None, max_record_bytes: int, fast: bool, predictions: bool
-) -> None:
-    global _WORKER
-    _WORKER = Checker(schema_dir, max_record_bytes, fast, predictions)
-
-
-def _check_parts(parts: list[Part], keep: bool) -> list[list[Checked]]:
-    assert _WORKER is not None, "a worker without its checker"
-    return [list(_WORKER.check(part, keep)) for part in parts]
+def check_parts(settings: Settings, keep: bool, parts: list[Part]) -> list[list[Checked]]:
+    """The records of `parts` checked, in a worker (its `Checker` is made once per process)."""
+    checker = pool.cached(("checker", settings), lambda: Checker(settings))
+    return [list(checker.check(part, keep)) for part in parts]
 
 
 def _batches(parts: list[Part], target: int) -> Iterator[list[Part]]:

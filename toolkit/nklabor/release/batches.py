@@ -1,0 +1,182 @@
+"""The build's second pass, one run of gold documents at a time (`build_batch`, in a worker or here).
+
+A batch reads its gold annotations again by where their bytes are (they were validated in the first pass,
+so they are parsed as they are), and turns them into what the release needs of them: Arrow tables of the
+rows of each config and split (the order of the rows is that of the documents, which come in id order), the
+text fingerprints, the words of the texts (for the article scan), the runs of the titles (which the scan
+allows), the languages, and, for a document that several annotators labelled, their agreement and their
+readings (without the text) for `agreement.json`. Nothing of a batch depends on the others, so batches can
+run anywhere and be gathered in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jiter
+import numpy as np
+import pyarrow as pa
+
+from .. import workers
+from ..agreement.measure import document_agreement
+from ..schema import load_schemas
+from . import shingles
+from .fingerprints import fingerprint
+from .flavours import Flavour
+from .index import GoldRef, Where
+from .tables import Columns, rows
+
+T = TypeVar("T")
+
+DOCUMENTS = 256
+"""Gold documents per batch: about 2 MB of annotations, few enough that a batch in flight weighs little."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every batch of one build shares: the schema, and the pseudonym of each gold annotator."""
+
+    schema_dir: str | None
+    names: dict[str, str]
+    """Raw annotator id -> release pseudonym."""
+
+
+@dataclass
+class Batch:
+    """What one batch of gold documents gives the build."""
+
+    tables: dict[tuple[str, str], pa.Table] = field(default_factory=dict)
+    fingerprints: list[tuple[str, bytes]] = field(default_factory=list)
+    vocabulary: shingles.Hashes = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    exempt: shingles.Hashes = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    languages: set[str] = field(default_factory=set)
+    readings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+
+
+class Reader:
+    """Reads annotations back by where they are, keeping one file open at a time."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.handle: Any = None
+
+    def read(self, where: Where) -> dict[str, Any]:
+        if where.path != self.path:
+            self.close()
+            self.handle, self.path = where.path.open("rb"), where.path
+        self.handle.seek(where.offset)
+        data: dict[str, Any] = jiter.from_json(self.handle.read(where.length))
+        return data
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        self.handle = self.path = None
+
+
+def _columns(schema_dir: str | None) -> Columns:
+    return Columns(load_schemas(schema_dir), Flavour.public)
+
+
+def _reading(annotation: dict[str, Any]) -> dict[str, Any]:
+    """An annotator's reading as the agreement figures use it: without the text (it is the gold's)."""
+    document = {k: v for k, v in annotation["document"].items() if k != "text"}
+    return {**annotation, "document": document}
+
+
+def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
+    """The rows and the rest of one run of gold documents (in document order, each with its split)."""
+    columns = workers.cached(("columns", plan.schema_dir), lambda: _columns(plan.schema_dir))
+    out = Batch()
+    pending: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    texts: list[str] = []
+    titles: list[str] = []
+    reader = Reader()
+    try:
+        for ref, split in piece:
+            annotation = reader.read(ref.where)
+            agreement = None
+            if ref.readers:
+                readings = [reader.read(w) for w in ref.readers]
+                if ref.adjudicated:
+                    agreement = document_agreement(readings).get(ref.doc)
+                out.readings[ref.doc] = {str(a["annotator"]): _reading(a) for a in readings}
+                out.agreement[ref.doc] = (ref.annotators, agreement)
+            document, events, spans = rows(
+                annotation, ref.annotators, plan.names[ref.annotator], columns, agreement
+            )
+            pending.setdefault(("documents", split), []).append(document)
+            pending.setdefault(("events", split), []).extend(events)
+            pending.setdefault(("spans", split), []).extend(spans)
+            doc = annotation["document"]
+            texts.append(doc["text"])
+            out.fingerprints.append((ref.doc, fingerprint(doc["text"])))
+            out.languages.add(doc["language"])
+            if title := doc["title"].get("text"):
+                titles.append(title)
+    finally:
+        reader.close()
+    for (config, split), batch in pending.items():
+        out.tables[(config, split)] = pa.Table.from_pylist(batch, schema=columns.schemas_by_config[config])
+    # \x00 is no word character: no word runs from one text into the next.
+    out.vocabulary = np.unique(shingles.text_hashes("\x00".join(texts)))
+    exempt = [shingles.run_hashes(shingles.text_hashes(t)) for t in titles]
+    out.exempt = np.unique(np.concatenate(exempt)) if exempt else out.exempt
+    return out
+
+
+def chunked(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """`items` in lists of `size` (default `DOCUMENTS`; the last one shorter)."""
+    size = size or DOCUMENTS
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class GoldTexts(Mapping[str, str]):
+    """The gold documents' texts by document id, read from the annotations when asked for (the last one
+    kept: a full flavour asks for one document's text for each of its rows in turn), never all held."""
+
+    def __init__(self, refs: Iterable[GoldRef]) -> None:
+        self.where = {r.doc: r.where for r in refs}
+        self.last: tuple[str, str] | None = None
+
+    def __getitem__(self, doc: str) -> str:
+        if self.last is None or self.last[0] != doc:
+            reader = Reader()
+            try:
+                self.last = (doc, str(reader.read(self.where[doc])["document"]["text"]))
+            finally:
+                reader.close()
+        return self.last[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+
+def text_hits(plan: Plan, wanted: shingles.Hashes, refs: list[GoldRef]) -> list[tuple[str, str]]:
+    """`(document id, text)` of the documents of `refs` that have a run in `wanted` (the article scan's
+    last step: only those texts travel back)."""
+    from .leak import hits
+
+    found: list[tuple[str, str]] = []
+    reader = Reader()
+    try:
+        for ref in refs:
+            text = reader.read(ref.where)["document"]["text"]
+            if hits(text, wanted):
+                found.append((ref.doc, text))
+    finally:
+        reader.close()
+    return found

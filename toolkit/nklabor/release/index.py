@@ -1,0 +1,204 @@
+"""The build's first pass: what the release must know of every input annotation, without holding any.
+
+Validation reads every annotation; in the process that read it, `Summariser` keeps of a valid one only what
+the build needs (`Summary`: document, annotator, role, story group, date, and its leak needles). The build
+gathers those into an `Index` (one compact row per annotation, in a temporary SQLite file past `SPILL_ROWS`,
+as the validator's own index does) and, at the end, picks the gold of each document from it (`gold.choose`),
+in document order. The second pass reads only the gold annotations again, by where their bytes are."""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .. import workers
+from ..annotation import is_draft
+from ..schema import load_schemas
+from ..validation.run import Annotation
+from . import leak
+from .gold import Withheld, choose
+
+SPILL_ROWS = 50_000
+"""Rows kept in memory before the index moves them to a temporary SQLite file."""
+
+
+class Summary(NamedTuple):
+    """What the build keeps of one valid annotation."""
+
+    doc: str
+    annotator: str
+    role: str
+    draft: bool
+    story_group: str | None
+    annotated_at: str
+    withholds: bool
+    """Whether it holds a value the schema withholds (`notes`)."""
+    needles: leak.Needles
+
+
+@dataclass(frozen=True)
+class Summariser:
+    """`Summary` of a valid annotation, made where it was read (a value, so that a worker can be handed it
+    and keep its schema once per process)."""
+
+    schema_dir: str | None
+
+    def __call__(self, data: dict[str, Any]) -> Summary:
+        sensitive = workers.cached(("sensitive", self.schema_dir), lambda: _sensitive(self.schema_dir))
+        needles = leak.Needles()
+        needles.add(data, sensitive)
+        withholds = any(
+            next(leak.values_at(data, p), None) is not None
+            for p, mode in sensitive.items()
+            if mode == "withhold"
+        )
+        document = data["document"]
+        return Summary(
+            str(document["id"]),
+            str(data["annotator"]),
+            str(data["role"]),
+            is_draft(data),
+            document.get("story_group"),
+            str(data["annotated_at"]),
+            withholds,
+            needles,
+        )
+
+
+def _sensitive(schema_dir: str | None) -> dict[str, str]:
+    return load_schemas(schema_dir).sensitive_fields
+
+
+class Where(NamedTuple):
+    """Where an annotation's bytes are."""
+
+    path: Path
+    offset: int
+    length: int
+
+
+class Member(NamedTuple):
+    """One annotation of a document, as the index keeps it (`seq`: input order)."""
+
+    doc: str
+    seq: int
+    annotator: str
+    role: str
+    draft: bool
+    story_group: str | None
+    file: int
+    offset: int
+    length: int
+
+
+class GoldRef(NamedTuple):
+    """A gold document as the second pass needs it: where its annotation is, who signed it, how many
+    annotators labelled it, and where their own readings are (when there are two or more, for the
+    agreement figures)."""
+
+    doc: str
+    where: Where
+    annotator: str
+    story_group: str | None
+    annotators: int
+    adjudicated: bool
+    readers: tuple[Where, ...]
+
+
+class Index:
+    """The members of every document, in memory and then in a temporary SQLite file (`SPILL_ROWS`)."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self._numbers: dict[Path, int] = {}
+        self._buffer: list[Member] = []
+        self._db: Any = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._seq = 0
+
+    def add(self, annotation: Annotation) -> Summary:
+        """Note one valid annotation (its `data` a `Summary`); returns the summary."""
+        summary: Summary = annotation.data
+        assert annotation.path is not None, "the build reads annotations from files"
+        number = self._numbers.get(annotation.path)
+        if number is None:
+            number = self._numbers[annotation.path] = len(self.files)
+            self.files.append(annotation.path)
+        self._seq += 1
+        self._buffer.append(
+            Member(
+                summary.doc,
+                self._seq,
+                summary.annotator,
+                summary.role,
+                summary.draft,
+                summary.story_group,
+                number,
+                annotation.offset,
+                annotation.length,
+            )
+        )
+        if len(self._buffer) >= SPILL_ROWS:
+            self._spill()
+        return summary
+
+    def _spill(self) -> None:
+        if self._db is None:
+            import sqlite3  # only for inputs large enough to spill
+
+            self._folder = tempfile.TemporaryDirectory(prefix="nklabor-build-")
+            self._db = sqlite3.connect(Path(self._folder.name) / "index.sqlite")
+            self._db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;"
+                "CREATE TABLE members (doc TEXT, seq INTEGER, annotator TEXT, role TEXT, draft INTEGER,"
+                " story_group TEXT, file INTEGER, offset INTEGER, length INTEGER)"
+            )
+        self._db.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._buffer)
+        self._buffer = []
+
+    def _ordered(self) -> Iterator[Member]:
+        if self._db is None:
+            yield from sorted(self._buffer)
+            return
+        self._spill()
+        self._db.execute("CREATE INDEX by_doc ON members (doc, seq)")
+        for row in self._db.execute("SELECT * FROM members ORDER BY doc, seq"):
+            yield Member(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:])
+
+    def gold(self, withheld: list[Withheld]) -> Iterator[GoldRef]:
+        """The gold document of every document that has one, in document order; the others are appended
+        to `withheld`."""
+        for doc, group in itertools.groupby(self._ordered(), key=lambda m: m.doc):
+            members = list(group)
+            choice = choose(doc, members, lambda m: m.role, lambda m: m.draft)
+            if choice.withheld is not None:
+                withheld.append(choice.withheld)
+                continue
+            gold = choice.gold
+            assert gold is not None
+            readers = tuple(self._where(m) for m in choice.readers) if choice.annotators > 1 else ()
+            yield GoldRef(
+                doc,
+                self._where(gold),
+                gold.annotator,
+                gold.story_group,
+                choice.annotators,
+                choice.adjudicated,
+                readers,
+            )
+
+    def _where(self, member: Member) -> Where:
+        return Where(self.files[member.file], member.offset, member.length)
+
+    def close(self) -> None:
+        """Remove the temporary file, if any."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None

@@ -106,3 +106,14 @@ def test_nested_parquet_strings_are_scanned(tmp_path: Path) -> None:
     table = pa.table({"events": [[{"quote": "x", "spans": [{"q": NOTE}]}]]})
     pq.write_table(table, tmp_path / "n.parquet", compression="zstd")
     assert [f.kind for f in scan(tmp_path, ["n.parquet"], needles())] == ["withheld"]
+
+
+def test_article_runs_are_looked_for_within_each_value_not_across_values(tmp_path: Path) -> None:
+    from nklabor.release.leak import scan_articles
+
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    first, second = " ".join(text.split()[:6]), " ".join(text.split()[6:12])
+    pq.write_table(pa.table({"name": [first, second]}), tmp_path / "apart.parquet")
+    pq.write_table(pa.table({"name": [f"{first} {second}"]}), tmp_path / "whole.parquet")
+    found = scan_articles(tmp_path, ["apart.parquet", "whole.parquet"], [("doc", text)])
+    assert [(f.file, f.document_id) for f in found] == [("whole.parquet", "doc")]

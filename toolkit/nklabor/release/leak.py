@@ -14,6 +14,7 @@ that is part of a title (an article often opens with its headline) is not a leak
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -246,17 +247,54 @@ class ArticleFinding:
 
 
 def _file_words(root: Path, rel: str) -> Iterator[shingles.Hashes]:
-    """The word hashes of every string a file holds, a piece at a time: its bytes as text, a window at a
+    """The word hashes of every string a file holds, a piece at a time. A text file: its bytes, a window at a
     time (the first and last words of a window that is not at an end of the file may be cut: they are left
-    to the window beside it, which holds them whole), and a Parquet file's decoded values, a row group at a
-    time."""
+    to the window beside it, which holds them whole). A Parquet file: its footer (schema and metadata) as
+    bytes, and its decoded values a row group at a time, each value on its own: a run that crosses from one
+    value into the next is no sentence of anyone's (and joined short values, such as place names, would
+    otherwise make runs that grow with the corpus). Its data pages are not read as bytes: compressed, they
+    hold values only in pieces, which the decoded values cover."""
     path = root / rel
+    if rel.endswith(".parquet"):
+        yield shingles.text_hashes(_footer(path).decode("utf-8", "replace"))
+        for blob in _decoded(path):
+            for piece in _pieces(blob.decode("utf-8", "replace").split("\x00")):
+                yield shingles.text_hashes(piece)
+        return
     for window, head, tail in windows(path, RUN_OVERLAP, RUN_WINDOW):
         found = shingles.text_hashes(window.decode("utf-8", "replace"))
         yield found[0 if head else 1 : None if tail else -1]
-    if rel.endswith(".parquet"):
-        for blob in _decoded(path):
-            yield shingles.text_hashes(blob.decode("utf-8", "replace"))
+
+
+VALUE_BREAK = " _nklabor_value_break_ "
+"""Put between decoded values: a word no article has, so that no run of article words crosses it."""
+PIECE_CHARS = 1 << 18
+"""Characters hashed at once: the hashing holds about 40 bytes per character in numpy temporaries."""
+
+
+def _pieces(values: list[str]) -> Iterator[str]:
+    """The values joined by `VALUE_BREAK`, in pieces of about `PIECE_CHARS` characters that end at a
+    break (a value longer than that is a piece of its own)."""
+    piece: list[str] = []
+    size = 0
+    for value in values:
+        piece.append(value)
+        size += len(value)
+        if size >= PIECE_CHARS:
+            yield VALUE_BREAK.join(piece)
+            piece, size = [], 0
+    if piece:
+        yield VALUE_BREAK.join(piece)
+
+
+def _footer(path: Path) -> bytes:
+    """The Parquet footer (its Thrift metadata: schema, key-value metadata, column statistics)."""
+    with path.open("rb") as handle:
+        handle.seek(-8, os.SEEK_END)
+        tail = handle.read(8)
+        length = int.from_bytes(tail[:4], "little")
+        handle.seek(-8 - length, os.SEEK_END)
+        return handle.read(length)
 
 
 class ArticleScan:

@@ -121,8 +121,9 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
         reader.close()
     for (config, split), batch in pending.items():
         out.tables[(config, split)] = pa.Table.from_pylist(batch, schema=columns.schemas_by_config[config])
-    # \x00 is no word character: no word runs from one text into the next.
-    out.vocabulary = np.unique(shingles.text_hashes("\x00".join(texts)))
+    # One text at a time: hashing holds about 40 bytes per character in temporaries.
+    found = [np.unique(shingles.text_hashes(text)) for text in texts]
+    out.vocabulary = np.unique(np.concatenate(found)) if found else out.vocabulary
     exempt = [shingles.run_hashes(shingles.text_hashes(t)) for t in titles]
     out.exempt = np.unique(np.concatenate(exempt)) if exempt else out.exempt
     return out

@@ -3,7 +3,8 @@
 Generates N synthetic annotations (article-length text, 1-4 events with spans, one annotator per document,
 about 9 kB each) as JSONL and times, each in a fresh process so that its peak memory is its own:
 
-- nklabor    : `build_release` in one process (validation, index, gold selection, splits, typed Parquet
+- nklabor    : `build_release` in one process, with the Arrow memory pool the `nklabor` command chooses
+  (`nklabor.cli.ARROW_POOL`) (validation, index, gold selection, splits, typed Parquet
   for three configs, fingerprints, card, Croissant, the leak scan over every written byte, checksums,
   atomic publish);
 - nklabor -w : the same with `--workers` processes (the peak is that of the build and its workers together);
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +38,7 @@ import psutil
 # The unshipped test helpers (`tests.support`) live in the repository, beside this folder.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nklabor.cli import prefer_returning_pool
 from tests.support import synthetic
 
 
@@ -80,7 +83,10 @@ def measure(kind: str, source: Path, out: Path, workers: int = 1) -> dict[str, f
     """Run `kind` in a fresh process, sampling the resident memory of it and its children."""
     out.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, __file__, "--child", kind, str(source), str(out), str(workers)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    environ = dict(os.environ)
+    if kind == "nklabor":
+        prefer_returning_pool(environ)  # as the `nklabor` command does
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environ)
     watched = psutil.Process(process.pid)
     peak = 0
     while process.poll() is None:

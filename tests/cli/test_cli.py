@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from nklabor import load_schemas, validate
-from nklabor.cli import app
+from nklabor.cli import ARROW_POOL, app, prefer_returning_pool
 from tests.support import DATA, ROOT
 
 runner = CliRunner()
@@ -119,3 +122,23 @@ def test_shell_completion_is_offered() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "--install-completion" in result.output and "--show-completion" in result.output
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the pool is chosen on Linux only")
+def test_the_command_chooses_a_returning_arrow_pool_unless_one_is_chosen() -> None:
+    environ: dict[str, str] = {}
+    prefer_returning_pool(environ)
+    assert environ == {ARROW_POOL[0]: ARROW_POOL[1]}
+    chosen = {ARROW_POOL[0]: "system"}
+    prefer_returning_pool(chosen)
+    assert chosen == {ARROW_POOL[0]: "system"}
+    # Through the console entry point, in a fresh process: the choice is made before pyarrow is imported.
+    code = (
+        "import sys, nklabor.cli; sys.argv = ['nklabor', '--version']\n"
+        "try:\n    nklabor.cli.main()\nexcept SystemExit:\n    pass\n"
+        "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != ARROW_POOL[0]}
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, env=environ, check=True)
+    assert done.stdout.strip().splitlines()[-1] == ARROW_POOL[1]

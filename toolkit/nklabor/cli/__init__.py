@@ -4,6 +4,7 @@ options, calls the library, prints the result and sets the exit code: 0 valid, 1
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from . import agreement, annotate, codebook, config, evaluate, labelstudio, migr
 from .app import app, versions
 
 __all__ = [
+    "ARROW_POOL",
     "agreement",
     "annotate",
     "app",
@@ -22,6 +24,7 @@ __all__ = [
     "labelstudio",
     "main",
     "migrate",
+    "prefer_returning_pool",
     "release",
     "validate",
 ]
@@ -48,6 +51,19 @@ def _root(
     """Schemas, validator and release packager for datasets on state-imposed labour in North Korea."""
 
 
+ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+"""The Arrow memory pool the command asks for (on Linux, unless one is chosen already): pyarrow's default,
+mimalloc, keeps what a release build frees, and a build of 100,000 annotations peaked about 90 MB higher
+with it. It must be chosen before pyarrow is imported, which no command does at start-up."""
+
+
+def prefer_returning_pool(environ: dict[str, str] | os._Environ[str]) -> None:
+    """Choose `ARROW_POOL` in `environ` on Linux (its wheels have jemalloc), unless a pool is chosen."""
+    if sys.platform == "linux":
+        environ.setdefault(*ARROW_POOL)
+
+
 def main() -> None:
     """Console-script entry point."""
+    prefer_returning_pool(os.environ)
     sys.exit(app())

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..derive import assessment
 from ..schema import SchemaSet
 from .align import align
-from .metrics import alpha
+from .metrics import FieldAgreement, alpha
 
 STATUS_ORDER = ("denied", "implied", "hedged", "stated")
 """Indicator status, weakest first."""
@@ -172,27 +172,6 @@ SETS: dict[str, Callable[[Mapping[str, Any]], frozenset[Any]]] = {
 }
 
 
-@dataclass(frozen=True)
-class EventFieldAgreement:
-    """Agreement on one field over the aligned events."""
-
-    field: str
-    measure: str
-    units: int
-    alpha: float | None
-    observed: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form."""
-        return {
-            "field": self.field,
-            "measure": self.measure,
-            "units": self.units,
-            "alpha": None if self.alpha is None else round(self.alpha, 6),
-            "observed": None if self.observed is None else round(self.observed, 6),
-        }
-
-
 def _observed(units: list[list[Any]]) -> float | None:
     same = [
         float(a == b)
@@ -208,14 +187,12 @@ def _row(
     units: list[list[Any]],
     level: Level = "nominal",
     domain: Sequence[Any] | None = None,
-) -> EventFieldAgreement:
+) -> FieldAgreement:
     pairable = [u for u in units if sum(v is not None for v in u) >= 2]
-    return EventFieldAgreement(name, measure, len(pairable), alpha(units, level, domain), _observed(units))
+    return FieldAgreement(name, measure, len(pairable), alpha(units, level, domain), _observed(units))
 
 
-def field_agreement(
-    found: list[Cluster], annotators: list[str], schemas: SchemaSet
-) -> list[EventFieldAgreement]:
+def field_agreement(found: list[Cluster], annotators: list[str], schemas: SchemaSet) -> list[FieldAgreement]:
     """Alpha per field over the clusters of every compared document."""
 
     def values(get: Callable[[Mapping[str, Any]], Any]) -> list[list[Any]]:
@@ -246,7 +223,7 @@ def field_agreement(
     return rows
 
 
-def _status_row(found: list[Cluster], annotators: list[str]) -> EventFieldAgreement:
+def _status_row(found: list[Cluster], annotators: list[str]) -> FieldAgreement:
     """Indicator status on (cluster, indicator) units, compared where annotators coded the indicator."""
     units = []
     for cluster in found:

@@ -41,7 +41,7 @@ from ..annotation import by_document, is_adjudication
 from ..errors import UsageError
 from ..schema import SchemaSet, load_schemas
 from . import events as event_level
-from .metrics import alpha, masi_distance, span_f1
+from .metrics import FieldAgreement, alpha, masi_distance, rounded, span_f1
 
 RELEVANCE_ORDER: tuple[str, ...] = ("none", "contextual", "supply_chain", "possible", "direct")
 """Ordinal scale of sanctions relevance, lowest first."""
@@ -134,26 +134,6 @@ MEASURES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class FieldAgreement:
-    """Agreement on one label family (or one coercion indicator) over the compared documents."""
-
-    field: str
-    measure: str
-    units: int
-    alpha: float | None
-    observed: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "measure": self.measure,
-            "units": self.units,
-            "alpha": _round(self.alpha),
-            "observed": _round(self.observed),
-        }
-
-
-@dataclass(frozen=True)
 class DocumentAgreement:
     """Agreement on one document with two or more annotators: the overall figure and one per family."""
 
@@ -176,8 +156,8 @@ class DocumentAgreement:
             "id": self.id,
             "annotators": list(self.annotators),
             "files": list(self.files),
-            "agreement": _round(self.agreement),
-            "families": {k: _round(v) for k, v in self.families.items()},
+            "agreement": rounded(self.agreement),
+            "families": {k: rounded(v) for k, v in self.families.items()},
         }
 
 
@@ -195,7 +175,7 @@ class PairAgreement:
             "a": self.a,
             "b": self.b,
             "documents": self.documents,
-            "agreement": _round(self.agreement),
+            "agreement": rounded(self.agreement),
         }
 
 
@@ -212,7 +192,7 @@ class AgreementReport:
     documents: list[DocumentAgreement]
     pairs: list[PairAgreement]
     min_alpha: float | None = None
-    events: list[event_level.EventFieldAgreement] = field(default_factory=list)
+    events: list[FieldAgreement] = field(default_factory=list)
     clusters: int = 0
     unaligned: list[event_level.Unaligned] = field(default_factory=list)
 
@@ -221,14 +201,12 @@ class AgreementReport:
         """Documents with two or more annotators."""
         return len(self.documents)
 
-    def below(self, threshold: float) -> list[FieldAgreement | event_level.EventFieldAgreement]:
+    def below(self, threshold: float) -> list[FieldAgreement]:
         """Fields (document-level, then event-level as `events.<field>`) whose alpha is defined and lower
         than `threshold`."""
-        low: list[FieldAgreement | event_level.EventFieldAgreement] = [
-            f for f in self.fields if f.alpha is not None and f.alpha < threshold
-        ]
+        low: list[FieldAgreement] = [f for f in self.fields if f.alpha is not None and f.alpha < threshold]
         low += [
-            event_level.EventFieldAgreement(f"events.{f.field}", f.measure, f.units, f.alpha, f.observed)
+            FieldAgreement(f"events.{f.field}", f.measure, f.units, f.alpha, f.observed)
             for f in self.events
             if f.alpha is not None and f.alpha < threshold
         ]
@@ -274,10 +252,6 @@ class AgreementReport:
                 "reasons": self.gate_failed,
             }
         return out
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -464,5 +438,5 @@ def document_agreement(annotations: list[dict[str, Any]]) -> dict[str, float | N
     out: dict[str, float | None] = {}
     for doc_id in sorted(docs):
         result = _document(docs[doc_id])
-        out[doc_id] = None if result is None else _round(result.agreement)
+        out[doc_id] = None if result is None else rounded(result.agreement)
     return out

@@ -4,12 +4,39 @@ between label sets, and lenient span-overlap F1."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import krippendorff
 import numpy as np
 
 from ..annotation import spans_overlap
+
+
+def rounded(value: float | None) -> float | None:
+    """A figure as the JSON reports give it: six decimals (`None` stays `None`)."""
+    return None if value is None else round(value, 6)
+
+
+@dataclass(frozen=True)
+class FieldAgreement:
+    """Agreement on one field (a label family, a coercion indicator, or a field of the aligned events)."""
+
+    field: str
+    measure: str
+    units: int
+    alpha: float | None
+    observed: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "field": self.field,
+            "measure": self.measure,
+            "units": self.units,
+            "alpha": rounded(self.alpha),
+            "observed": rounded(self.observed),
+        }
 
 
 def alpha(

@@ -41,6 +41,7 @@ from typing import Any
 from ..annotation import Span, span_of, spans_overlap
 from ..derive import assessment
 from .align import align
+from .metrics import rounded
 
 Event = Mapping[str, Any]
 
@@ -76,17 +77,13 @@ class Tally:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: counts and figures (rounded to 6 places)."""
         return {
-            "precision": _round(self.precision),
-            "recall": _round(self.recall),
-            "f1": _round(self.f1),
+            "precision": rounded(self.precision),
+            "recall": rounded(self.recall),
+            "f1": rounded(self.f1),
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
         }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 @dataclass
@@ -111,7 +108,7 @@ class FieldScore:
             "group": self.group,
             "measure": self.measure,
             **self.micro.to_dict(),
-            "macro_f1": _round(self.macro_f1),
+            "macro_f1": rounded(self.macro_f1),
             "classes": {name: t.to_dict() for name, t in sorted(self.classes.items())},
         }
 
@@ -306,9 +303,9 @@ class SpanScore:
         return {
             "group": "evidence",
             "measure": "span overlap",
-            "precision": _round(self.precision),
-            "recall": _round(self.recall),
-            "f1": _round(self.f1),
+            "precision": rounded(self.precision),
+            "recall": rounded(self.recall),
+            "f1": rounded(self.f1),
             "gold_spans": self.gold,
             "predicted_spans": self.predicted,
         }

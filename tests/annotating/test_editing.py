@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,22 +12,14 @@ from nklabor import validate
 from nklabor.annotating.editing import add_evidence
 from nklabor.cli import app
 from nklabor.errors import InvalidInputError, UsageError
-from tests.support import ROOT
+from tests.support.project import load, one_annotation
 
 runner = CliRunner()
-KOMDOK = "dailynk-2021-komdok-soldiers-miners.ann-01.json"
 
 
 @pytest.fixture
 def komdok(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "annotations" / "annotators.json", tmp_path)
-    shutil.copy(ROOT / "annotations" / KOMDOK, tmp_path)
-    return tmp_path / KOMDOK
-
-
-def load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return one_annotation(tmp_path)
 
 
 def test_adding_event_evidence_changes_that_list_and_the_stamp_only(komdok: Path) -> None:

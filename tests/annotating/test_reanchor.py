@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,21 +15,14 @@ from nklabor.annotating.reanchor import reanchor, spans_of
 from nklabor.annotation import text_sha256
 from nklabor.cli import app
 from tests.support import ROOT
+from tests.support.project import KOMDOK, load, one_annotation
 
 runner = CliRunner()
-KOMDOK = "dailynk-2021-komdok-soldiers-miners.ann-01.json"
 
 
 @pytest.fixture
 def komdok(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "annotations" / "annotators.json", tmp_path)
-    shutil.copy(ROOT / "annotations" / KOMDOK, tmp_path)
-    return tmp_path / KOMDOK
-
-
-def load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return one_annotation(tmp_path)
 
 
 def corrected(text: str) -> str:

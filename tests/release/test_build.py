@@ -26,21 +26,12 @@ from nklabor.release.errors import LeakError, ReleaseConflictError, ReleaseExist
 from nklabor.release.splits import hashed_split
 from nklabor.validation import run as run_module
 from tests.support import ROOT
+from tests.support.project import all_strings
 from tests.support.synthetic import MARKER, corpus_annotations, write_corpus
 
 
 def visible(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
-
-
-def all_strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in all_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in all_strings(v)]
-    return []
 
 
 def test_gold_documents_are_published_and_others_withheld(shared_build: BuildResult) -> None:

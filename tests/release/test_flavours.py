@@ -27,6 +27,7 @@ from nklabor.release.layout import data_files
 from nklabor.release.leak import SHINGLE, scan_articles
 from nklabor.release.listing import list_releases
 from tests.support import ROOT
+from tests.support.project import all_strings
 from tests.support.synthetic import corpus_annotations, write_corpus
 
 
@@ -39,16 +40,6 @@ def gold_annotations() -> list[dict[str, Any]]:
 
 def words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def all_strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in all_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in all_strings(v)]
-    return []
 
 
 def written(release: Path) -> str:

@@ -15,6 +15,8 @@ from tests.support import ROOT
 DOCUMENT = "dailynk-2021-komdok-soldiers-miners"
 """A shipped document with two annotators and an adjudication."""
 CHANGED = f"annotations/{DOCUMENT}.ann-02.json"
+KOMDOK = f"{DOCUMENT}.ann-01.json"
+"""Its first annotator's file."""
 CONFIG = '[tool.nklabor]\nroots = ["annotations"]\n'
 
 
@@ -36,6 +38,24 @@ def make_project(root: Path, config: str | None = CONFIG) -> Path:
 def others(root: Path) -> int:
     """How many annotation files of `root`'s corpus a run given one of them consults: all but that one."""
     return sum(1 for p in (root / "annotations").glob("*.json") if p.name != "annotators.json") - 1
+
+
+def one_annotation(folder: Path, name: str = KOMDOK) -> Path:
+    """A copy of one shipped annotation (and the registry) in `folder`; returns the copy's path."""
+    shutil.copy(ROOT / "annotations" / "annotators.json", folder)
+    shutil.copy(ROOT / "annotations" / name, folder)
+    return folder / name
+
+
+def all_strings(value: Any) -> list[str]:
+    """Every string in a JSON value, depth first."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in all_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in all_strings(v)]
+    return []
 
 
 def load(path: Path) -> dict[str, Any]:

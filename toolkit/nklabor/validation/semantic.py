@@ -609,6 +609,15 @@ def _spans_clean(spans: list[Any], text: str) -> bool:
     return True
 
 
+def _repeats(items: Any, key: str) -> bool:
+    """Whether a list of objects has the same string `key` twice (the fast path's duplicate check)."""
+    if not isinstance(items, list):
+        return False
+    seen = [item.get(key) for item in items if isinstance(item, dict)]
+    found = [value for value in seen if isinstance(value, str)]
+    return len(set(found)) < len(found)
+
+
 def _event_clean(event: dict[str, Any]) -> bool:
     primary = event.get("mobilization_type")
     secondary = event.get("secondary_types")
@@ -616,15 +625,8 @@ def _event_clean(event: dict[str, Any]) -> bool:
         return False
     if "legal_basis" in event and isinstance(primary, str) and not primary.startswith(_DETENTION):
         return False
-    coercion = event.get("coercion")
-    if isinstance(coercion, list):
-        indicators: set[str] = set()
-        for item in coercion:
-            indicator = item.get("indicator") if isinstance(item, dict) else None
-            if isinstance(indicator, str):
-                if indicator in indicators:
-                    return False
-                indicators.add(indicator)
+    if _repeats(event.get("coercion"), "indicator"):
+        return False
     out: list[Finding] = []
     _check_casualties(event.get("casualties"), "$", out)
     _check_time(event.get("time"), "$", out)
@@ -737,15 +739,8 @@ def _places_clean(event: dict[str, Any]) -> bool:
 
 
 def _sanctions_clean(event: dict[str, Any], sanctions: dict[str, Any], at_home: bool) -> bool:
-    evasion = sanctions.get("evasion")
-    if isinstance(evasion, list):
-        methods: set[str] = set()
-        for item in evasion:
-            method = item.get("method") if isinstance(item, dict) else None
-            if isinstance(method, str):
-                if method in methods:
-                    return False
-                methods.add(method)
+    if _repeats(sanctions.get("evasion"), "method"):
+        return False
     relevance = sanctions.get("relevance")
     if relevance not in _FOREIGN_RELEVANCE:
         return True

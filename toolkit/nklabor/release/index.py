@@ -195,7 +195,8 @@ class Index:
         return Where(self.files[member.file], member.offset, member.length)
 
     def close(self) -> None:
-        """Remove the temporary file, if any."""
+        """Forget the rows and remove the temporary file, if any."""
+        self._buffer = []
         if self._db is not None:
             self._db.close()
             self._db = None

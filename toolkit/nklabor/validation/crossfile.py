@@ -208,6 +208,7 @@ class _Rows:
                 yield group
 
     def close(self) -> None:
+        self.buffer = []  # the index is done with: its rows are not kept for the rest of a build
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -48,14 +48,26 @@ def test_needles_are_whole_notes_and_long_lines_not_in_the_text() -> None:
     assert "short" not in found.withheld
 
 
-def test_the_matcher_finds_exactly_the_needles() -> None:
+@pytest.mark.parametrize("automaton_bytes", [leak.AUTOMATON_BYTES, 16])
+def test_the_matcher_finds_exactly_the_needles(automaton_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many small automata (as for the notes of a large corpus) find what one large automaton finds.
+    monkeypatch.setattr(leak, "AUTOMATON_BYTES", automaton_bytes)
     rng = random.Random(5)
     words = {"".join(rng.choice("abé-") for _ in range(rng.randint(1, 6))) for _ in range(300)}
     matcher = Matcher(Needles(withheld=words))
+    assert (len(matcher.withheld) == 1) == (automaton_bytes > 10_000)
     assert Matcher(Needles()).find(b"anything", ["withheld", "id"]) == {}
     for _ in range(500):
         hay = "".join(rng.choice("abé-" + string.digits) for _ in range(rng.randint(0, 12)))
-        assert bool(matcher.find(hay.encode(), ["withheld"])) == any(w in hay for w in words), hay
+        found = matcher.find(hay.encode(), ["withheld"])
+        assert bool(found) == any(w in hay for w in words), hay
+        if found:
+            sample = found["withheld"]
+            assert sample in words and sample in hay
+            # the match that ends first, as one automaton reports it
+            assert hay.encode().index(sample.encode()) + len(sample.encode()) == min(
+                hay.encode().index(w.encode()) + len(w.encode()) for w in words if w in hay
+            )
 
 
 def test_ids_match_whole_and_across_window_edges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -210,8 +210,7 @@ def _second_pass(
     for batch in runner.map(build_batch, chunked((r, split_of[r.doc]) for r in refs), (plan,)):
         for (config, split), table in batch.tables.items():
             writer.add_table(config, split, table)
-        for document_id, blocks in batch.fingerprints:
-            prints.add(document_id, blocks)
+        prints.add(batch.fingerprints)
         written.vocabulary.add(batch.vocabulary)
         written.exempt.append(batch.exempt)
         written.languages |= batch.languages
@@ -234,20 +233,28 @@ def _seal(
     staging: Path, needles: leak.Needles, written: _Written, refs: list[GoldRef], plan: Plan, runner: _Runner
 ) -> None:
     """The leak scan over every written byte, the manifest included: sensitive values and raw ids, and
-    (a public flavour) any run of words of an article. The texts are read again only when a written run
-    could be an article's, and only the texts that have such a run come back."""
+    (a public flavour) any run of words of an article."""
     files = [*checksums.release_files(staging), layout.MANIFEST]
+    articles = _article_findings(staging, files, written, refs, plan, runner)
+    leak.check(staging, files, needles, ids_exempt=snapshot_files(staging), articles=articles)
+
+
+def _article_findings(
+    staging: Path, files: list[str], written: _Written, refs: list[GoldRef], plan: Plan, runner: _Runner
+) -> list[leak.ArticleFinding]:
+    """Where a written file holds a run of an article's words. The texts are read again only when a written
+    run could be an article's, and only the texts that have such a run come back. (A function of its own so
+    that its index is gone before the scan for notes and ids builds its automata.)"""
     scan = leak.ArticleScan(written.vocabulary.array())
     for rel in sorted(files):
         scan.add(staging, rel)
     for exempt in written.exempt:
         scan.allow(exempt)
     wanted = scan.wanted
-    articles: list[leak.ArticleFinding] = []
-    if len(wanted):
-        batches = runner.map(text_hits, chunked(refs), (plan, wanted))
-        articles = scan.find((hit for found in batches for hit in found), wanted)
-    leak.check(staging, files, needles, ids_exempt=snapshot_files(staging), articles=articles)
+    if not len(wanted):
+        return []
+    batches = runner.map(text_hits, chunked(refs), (plan, wanted))
+    return scan.find((hit for found in batches for hit in found), wanted)
 
 
 def _stage(

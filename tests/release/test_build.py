@@ -18,7 +18,7 @@ import pytest
 
 from nklabor import load_schemas
 from nklabor.errors import InvalidInputError, UsageError
-from nklabor.release import batches, tables
+from nklabor.release import batches, fingerprints, tables
 from nklabor.release import index as index_module
 from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
 from nklabor.release.diff import diff_releases
@@ -329,6 +329,7 @@ def test_workers_spills_and_batches_change_no_byte(
     """Worker processes, an index spilled to SQLite, batches of 2 documents and row groups of 3 rows give the
     release and the report of one process with everything in memory."""
     monkeypatch.setattr(tables, "BATCH_ROWS", 3)
+    monkeypatch.setattr(fingerprints, "GROUP_ROWS", 3)
     serial = build_release("1.0.0", corpus, tmp_path / "serial")
     monkeypatch.setattr(run_module, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(index_module, "SPILL_ROWS", 4)
@@ -342,3 +343,4 @@ def test_workers_spills_and_batches_change_no_byte(
     for rel in names:
         assert (serial.path / rel).read_bytes() == (spread.path / rel).read_bytes(), rel
     assert pq.ParquetFile(serial.path / "data/events/train-00000-of-00001.parquet").num_row_groups > 3
+    assert pq.ParquetFile(serial.path / "fingerprints.parquet").num_row_groups > 1

@@ -23,7 +23,7 @@ from .. import workers
 from ..agreement.measure import document_agreement
 from ..schema import load_schemas
 from . import shingles
-from .fingerprints import fingerprint
+from .fingerprints import fingerprint, fingerprint_rows
 from .flavours import Flavour
 from .index import GoldRef, Where
 from .tables import Columns, rows
@@ -48,7 +48,7 @@ class Batch:
     """What one batch of gold documents gives the build."""
 
     tables: dict[tuple[str, str], pa.Table] = field(default_factory=dict)
-    fingerprints: list[tuple[str, bytes]] = field(default_factory=list)
+    fingerprints: pa.Table = field(default_factory=lambda: fingerprint_rows([]))
     vocabulary: shingles.Hashes = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     exempt: shingles.Hashes = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     languages: set[str] = field(default_factory=set)
@@ -94,6 +94,7 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
     pending: dict[tuple[str, str], list[dict[str, Any]]] = {}
     texts: list[str] = []
     titles: list[str] = []
+    prints: list[tuple[str, bytes]] = []
     reader = Reader()
     try:
         for ref, split in piece:
@@ -113,7 +114,7 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
             pending.setdefault(("spans", split), []).extend(spans)
             doc = annotation["document"]
             texts.append(doc["text"])
-            out.fingerprints.append((ref.doc, fingerprint(doc["text"])))
+            prints.append((ref.doc, fingerprint(doc["text"])))
             out.languages.add(doc["language"])
             if title := doc["title"].get("text"):
                 titles.append(title)
@@ -121,6 +122,7 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
         reader.close()
     for (config, split), batch in pending.items():
         out.tables[(config, split)] = pa.Table.from_pylist(batch, schema=columns.schemas_by_config[config])
+    out.fingerprints = fingerprint_rows(prints)
     # One text at a time: hashing holds about 40 bytes per character in temporaries.
     found = [np.unique(shingles.text_hashes(text)) for text in texts]
     out.vocabulary = np.unique(np.concatenate(found)) if found else out.vocabulary

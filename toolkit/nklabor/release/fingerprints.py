@@ -69,37 +69,55 @@ row group, as every release had before (its bytes do not change), and a larger o
 a time instead of held whole."""
 
 
+def fingerprint_rows(pairs: list[tuple[str, bytes]]) -> pa.Table:
+    """The rows of the fingerprint file for `(document_id, fingerprint(text))` pairs."""
+    return pa.table(
+        [
+            pa.array([d for d, _ in pairs], pa.string()),
+            pa.array([BLOCK] * len(pairs), pa.int32()),
+            pa.array([p for _, p in pairs], pa.binary()),
+        ],
+        schema=SCHEMA,
+    )
+
+
 class Writer:
-    """The fingerprint file, written as `(document_id, text)` pairs come (in the release's document
-    order): one row group when the release holds at most `GROUP_ROWS` documents (`documents`), else row
-    groups of `GROUP_ROWS`."""
+    """The fingerprint file, written as tables of rows (`fingerprint_rows`) come, in the release's document
+    order: one row group when the release holds at most `GROUP_ROWS` documents (`documents`), else row
+    groups of `GROUP_ROWS`. Rows wait as Arrow tables (about 1 kB per document of an article's
+    length), not as a row group's worth of Python objects."""
 
     def __init__(self, path: Path, documents: int) -> None:
         self.path = path
         self.single = documents <= GROUP_ROWS
-        self.rows: list[dict[str, Any]] = []
+        self.pending: list[pa.Table] = []
+        self.rows = 0
         self.writer: pq.ParquetWriter | None = None
 
-    def add(self, document_id: str, prints: bytes) -> None:
-        """One document's fingerprints (`fingerprint(text)`)."""
-        self.rows.append({"document_id": document_id, "block_chars": BLOCK, "fingerprints": prints})
-        if not self.single and len(self.rows) >= GROUP_ROWS:
-            self._flush()
+    def add(self, rows: pa.Table) -> None:
+        """Rows of fingerprints (`fingerprint_rows`)."""
+        self.pending.append(rows)
+        self.rows += rows.num_rows
+        while not self.single and self.rows >= GROUP_ROWS:
+            queued = pa.concat_tables(self.pending)
+            self._write(queued.slice(0, GROUP_ROWS))
+            self.pending, self.rows = [queued.slice(GROUP_ROWS)], self.rows - GROUP_ROWS
 
-    def _flush(self) -> None:
-        table = pa.Table.from_pylist(self.rows, schema=SCHEMA)
+    def _write(self, rows: pa.Table) -> None:
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.path, SCHEMA, **WRITE_OPTIONS)
-        self.writer.write_table(table, row_group_size=GROUP_ROWS)
-        self.rows = []
+        # One chunk per column, however the rows arrived: the writer then cuts the same pages.
+        self.writer.write_table(rows.combine_chunks(), row_group_size=GROUP_ROWS)
 
     def close(self) -> None:
         """Write what is left and close the file."""
+        rest = pa.concat_tables(self.pending) if self.pending else fingerprint_rows([])
+        self.pending = []
         if self.single:
-            pq.write_table(pa.Table.from_pylist(self.rows, schema=SCHEMA), self.path, **WRITE_OPTIONS)
+            pq.write_table(rest.combine_chunks(), self.path, **WRITE_OPTIONS)
             return
-        if self.rows or self.writer is None:
-            self._flush()
+        if rest.num_rows or self.writer is None:
+            self._write(rest)
         assert self.writer is not None
         self.writer.close()
 

@@ -3,10 +3,10 @@
 Generates N synthetic annotations (article-length text, 1-4 events with spans, one annotator per document,
 about 9 kB each) as JSONL and times, each in a fresh process so that its peak memory is its own:
 
-- nklabor    : `build_release` in one process, with the Arrow memory pool the `nklabor` command chooses
-  (`nklabor.cli.ARROW_POOL`) (validation, index, gold selection, splits, typed Parquet
-  for three configs, fingerprints, card, Croissant, the leak scan over every written byte, checksums,
-  atomic publish);
+- nklabor    : `build_release` in one process, set up as the `nklabor` command sets itself up (the Arrow
+  memory pool of `nklabor.cli.ARROW_POOL`, pandas spared by `nklabor.release.memory`): validation, index,
+  gold selection, splits, typed Parquet for three configs, fingerprints, card, Croissant, the leak scan
+  over every written byte, checksums, atomic publish;
 - nklabor -w : the same with `--workers` processes (the peak is that of the build and its workers together);
 - pandas     : `pd.read_json(lines=True)` + `DataFrame.to_parquet` (nested objects, no types, no checks);
 - pyarrow    : `pyarrow.json.read_json` + `pq.write_table` (pyarrow's own JSON-to-Parquet: the goal is that
@@ -44,7 +44,9 @@ from tests.support import synthetic
 
 def run_toolkit(corpus: Path, out: Path, workers: int) -> None:
     from nklabor.release.build import build_release
+    from nklabor.release.memory import spare_pandas
 
+    spare_pandas()  # as the `nklabor` command does
     build_release("1.0.0", corpus.parent, out, workers=workers)
 
 

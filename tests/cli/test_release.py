@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,18 @@ def test_verify_and_diff_json_equal_the_library(shared_release: Path, tmp_path: 
     for flag in (["--format", "json"], ["--json"]):
         code, output = invoke("diff", "v1.0.0", "v1.0.1", "--releases", str(releases), *flag)
         assert code == 0 and json.loads(output) == expected
+
+
+def test_the_command_builds_without_importing_pandas(corpus: Path, tmp_path: Path) -> None:
+    """The console entry point spares pandas in its own process (`nklabor.release.memory`); the
+    command under `CliRunner` (as in the other tests) leaves the importing process's pyarrow alone."""
+    out = tmp_path / "releases"
+    argv = ["nklabor", "release", "build", "--version", "1.0.0", "--from", str(corpus), "--out", str(out)]
+    code = (
+        f"import sys, nklabor.cli; sys.argv = {argv!r}\n"
+        "try:\n    nklabor.cli.main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "False"
+    assert (out / "v1.0.0" / "data").is_dir()

@@ -63,7 +63,14 @@ def prefer_returning_pool(environ: dict[str, str] | os._Environ[str]) -> None:
         environ.setdefault(*ARROW_POOL)
 
 
+COMMAND = False
+"""Whether this process is the `nklabor` command (set by `main`): what would surprise a program that imports
+nklabor (`nklabor.release.memory.spare_pandas`) is done only then."""
+
+
 def main() -> None:
     """Console-script entry point."""
+    global COMMAND
+    COMMAND = True
     prefer_returning_pool(os.environ)
     sys.exit(app())

@@ -104,10 +104,14 @@ def build(
     ] = None,
 ) -> None:
     """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
+    from .. import cli
     from ..release.build import (
         build_release,  # imported on use: other commands do not pay for pyarrow
     )
+    from ..release.memory import spare_pandas
 
+    if cli.COMMAND:
+        spare_pandas()
     with guarded():
         if dask is not None and workers is not None:
             raise UsageError("--workers and --dask exclude each other (a Dask cluster has its own workers)")

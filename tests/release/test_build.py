@@ -326,13 +326,14 @@ def test_the_shipped_annotations_rebuild_byte_identical(shipped_build: BuildResu
 def test_workers_spills_and_batches_change_no_byte(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Worker processes, an index spilled to SQLite, batches of 2 documents and row groups of 3 rows give the
-    release and the report of one process with everything in memory."""
+    """Worker processes, an index spilled to SQLite, gold references in parts of 3, batches of 2 documents
+    and row groups of 3 rows give the release and the report of one process with everything in memory."""
     monkeypatch.setattr(tables, "BATCH_ROWS", 3)
     monkeypatch.setattr(fingerprints, "GROUP_ROWS", 3)
     serial = build_release("1.0.0", corpus, tmp_path / "serial")
     monkeypatch.setattr(run_module, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(index_module, "SPILL_ROWS", 4)
+    monkeypatch.setattr(index_module, "REF_PART", 3)
     monkeypatch.setattr(batches, "DOCUMENTS", 2)
     spread = build_release("1.0.0", corpus, tmp_path / "spread", workers=2)
     assert spread.report.to_dict() == serial.report.to_dict() and spread.withheld == serial.withheld

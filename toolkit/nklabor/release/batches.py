@@ -25,7 +25,7 @@ from ..schema import load_schemas
 from . import shingles
 from .fingerprints import fingerprint, fingerprint_rows
 from .flavours import Flavour
-from .index import GoldRef, Where
+from .index import GoldRef, GoldRefs, Where
 from .tables import Columns, rows
 
 T = TypeVar("T")
@@ -53,6 +53,8 @@ class Batch:
     exempt: shingles.Hashes = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     languages: set[str] = field(default_factory=set)
     readings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    splits: dict[str, str] = field(default_factory=dict)
+    """The split of each document in `readings`."""
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
 
 
@@ -105,6 +107,7 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
                 if ref.adjudicated:
                     agreement = document_agreement(readings).get(ref.doc)
                 out.readings[ref.doc] = {str(a["annotator"]): _reading(a) for a in readings}
+                out.splits[ref.doc] = split
                 out.agreement[ref.doc] = (ref.annotators, agreement)
             document, events, spans = rows(
                 annotation, ref.annotators, plan.names[ref.annotator], columns, agreement
@@ -148,24 +151,24 @@ class GoldTexts(Mapping[str, str]):
     """The gold documents' texts by document id, read from the annotations when asked for (the last one
     kept: a full flavour asks for one document's text for each of its rows in turn), never all held."""
 
-    def __init__(self, refs: Iterable[GoldRef]) -> None:
-        self.where = {r.doc: r.where for r in refs}
+    def __init__(self, refs: GoldRefs) -> None:
+        self.refs = refs
         self.last: tuple[str, str] | None = None
 
     def __getitem__(self, doc: str) -> str:
         if self.last is None or self.last[0] != doc:
             reader = Reader()
             try:
-                self.last = (doc, str(reader.read(self.where[doc])["document"]["text"]))
+                self.last = (doc, str(reader.read(self.refs.where(doc))["document"]["text"]))
             finally:
                 reader.close()
         return self.last[1]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.where)
+        return (r.doc for r in self.refs)
 
     def __len__(self) -> int:
-        return len(self.where)
+        return len(self.refs)
 
 
 def text_hits(plan: Plan, wanted: shingles.Hashes, refs: list[GoldRef]) -> list[tuple[str, str]]:

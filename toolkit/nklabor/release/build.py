@@ -36,7 +36,7 @@ from .diff import diff_releases
 from .errors import ReleaseConflictError
 from .flavours import Flavour, location
 from .gold import Withheld
-from .index import GoldRef, Index, Summariser
+from .index import GoldRefs, Index, Summariser
 from .rehydrate import build_record, hydrate
 from .splits import assign_splits, release_splits
 from .tables import PSEUDONYMIZED_PATHS, PUBLISHED_PATHS, Columns, TableWriter
@@ -168,6 +168,8 @@ class _Written:
     exempt: list[shingles.Hashes] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
     readings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    splits: dict[str, str] = field(default_factory=dict)
+    """The split of each document in `readings` (what `agreement.json` needs of the splits)."""
     agreement: dict[str, tuple[int, float | None]] = field(default_factory=dict)
 
 
@@ -197,8 +199,7 @@ class _Runner:
 
 def _second_pass(
     staging: Path,
-    refs: list[GoldRef],
-    split_of: dict[str, str],
+    refs: GoldRefs,
     plan: Plan,
     runner: _Runner,
     columns: Columns,
@@ -207,7 +208,7 @@ def _second_pass(
     writer = TableWriter(staging, columns)
     prints = fingerprints.Writer(staging / layout.FINGERPRINTS, len(refs))
     written = _Written()
-    for batch in runner.map(build_batch, chunked((r, split_of[r.doc]) for r in refs), (plan,)):
+    for batch in runner.map(build_batch, chunked(refs.with_splits()), (plan,)):
         for (config, split), table in batch.tables.items():
             writer.add_table(config, split, table)
         prints.add(batch.fingerprints)
@@ -215,6 +216,7 @@ def _second_pass(
         written.exempt.append(batch.exempt)
         written.languages |= batch.languages
         written.readings.update(batch.readings)
+        written.splits.update(batch.splits)
         written.agreement.update(batch.agreement)
     writer.close()
     prints.close()
@@ -230,7 +232,7 @@ def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Pa
 
 
 def _seal(
-    staging: Path, needles: leak.Needles, written: _Written, refs: list[GoldRef], plan: Plan, runner: _Runner
+    staging: Path, needles: leak.Needles, written: _Written, refs: GoldRefs, plan: Plan, runner: _Runner
 ) -> None:
     """The leak scan over every written byte, the manifest included: sensitive values and raw ids, and
     (a public flavour) any run of words of an article."""
@@ -240,7 +242,7 @@ def _seal(
 
 
 def _article_findings(
-    staging: Path, files: list[str], written: _Written, refs: list[GoldRef], plan: Plan, runner: _Runner
+    staging: Path, files: list[str], written: _Written, refs: GoldRefs, plan: Plan, runner: _Runner
 ) -> list[leak.ArticleFinding]:
     """Where a written file holds a run of an article's words. The texts are read again only when a written
     run could be an article's, and only the texts that have such a run come back. (A function of its own so
@@ -283,14 +285,15 @@ def _stage(
     found = _first_pass(validation, sources)
     withheld: list[Withheld] = []
     try:
-        refs = list(found.index.gold(withheld))
+        refs = found.index.gold(withheld)
     finally:
         found.index.close()
     earlier = [v for v in published(out) if v < version]
     previous_splits: dict[str, str] = {}
     for v in earlier:
         previous_splits.update(release_splits(out / v.name))
-    split_of = assign_splits(((r.doc, r.story_group) for r in refs), previous_splits)
+    refs.assign(assign_splits(((r.doc, r.story_group) for r in refs), previous_splits))
+    del previous_splits
     columns = Columns(schemas, Flavour.public)
     try:
         mapping_lock.acquire()
@@ -304,10 +307,10 @@ def _stage(
     mapping.assign(in_order, version)
     plan = Plan(schema_key, {raw: mapping.names[raw] for raw in in_order})
     runner = _Runner(options.workers, validation.parallel, options.executor)
-    written = _second_pass(staging, refs, split_of, plan, runner, columns)
+    written = _second_pass(staging, refs, plan, runner, columns)
     _write_schema_and_codebook(staging, schemas, options.schema_dir)
     _write(staging / layout.LABELS, labels.render(columns.configs, schemas))
-    human = ceiling.compute(written.readings, split_of, schemas)
+    human = ceiling.compute(written.readings, written.splits, schemas)
     _write(staging / layout.AGREEMENT, ceiling.render(human))
     previous = earlier[-1] if earlier else None
     card_input = card.CardInput(

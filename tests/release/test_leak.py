@@ -48,10 +48,14 @@ def test_needles_are_whole_notes_and_long_lines_not_in_the_text() -> None:
     assert "short" not in found.withheld
 
 
-@pytest.mark.parametrize("automaton_bytes", [leak.AUTOMATON_BYTES, 16])
-def test_the_matcher_finds_exactly_the_needles(automaton_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Many small automata (as for the notes of a large corpus) find what one large automaton finds.
+@pytest.mark.parametrize(("automaton_bytes", "prefix"), [(leak.AUTOMATON_BYTES, leak.PREFIX), (16, 2)])
+def test_the_matcher_finds_exactly_the_needles(
+    automaton_bytes: int, prefix: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many small automata over short prefixes (as for the notes of a large corpus) find what one automaton
+    # over the whole values finds.
     monkeypatch.setattr(leak, "AUTOMATON_BYTES", automaton_bytes)
+    monkeypatch.setattr(leak, "PREFIX", prefix)
     rng = random.Random(5)
     words = {"".join(rng.choice("abé-") for _ in range(rng.randint(1, 6))) for _ in range(300)}
     matcher = Matcher(Needles(withheld=words))

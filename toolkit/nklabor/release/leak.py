@@ -14,6 +14,7 @@ that is part of a title (an article often opens with its headline) is not a leak
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,7 @@ SAMPLE_CHARS = (
     12  # how much of a withheld value a leak message shows: enough to find it, never the whole note
 )
 SAMPLE_WORDS = 6  # how much of a leaked run a message shows
-WINDOW = 8 << 20
+WINDOW = 1 << 20
 """Bytes of a file scanned at a time for notes and ids: a file is never held whole."""
 RUN_WINDOW = 1 << 20
 """Bytes of a file hashed at a time for the article scan (a code point takes several 8-byte words)."""
@@ -107,9 +108,12 @@ class Needles:
 
 
 AUTOMATON_BYTES = 1 << 18
-"""Bytes of withheld values per automaton. An automaton takes about 13 times the bytes of its patterns, and
-up to 30 times while it is built: the notes of 100,000 annotations (3 MB) in one automaton cost about 90 MB
-at once, in automata of this size a few MB each, for the same matches."""
+"""Bytes of patterns per automaton. An automaton takes about 13 times the bytes of its patterns, and up to
+30 times while it is built: the notes of 100,000 annotations (3 MB) in one automaton cost about 90 MB at
+once, in automata of this size a few MB each, for the same matches."""
+PREFIX = 24
+"""Bytes of a withheld value that the automata hold: a match of these is then checked against the whole
+values that start with them. Notes average about 60 bytes, so the automata hold less than half of them."""
 
 
 def _automata(patterns: list[bytes], limit: int) -> list[Any]:
@@ -132,11 +136,11 @@ class Matcher:
     (`xann-04` or `ann-045` is not `ann-04`)."""
 
     def __init__(self, needles: Needles) -> None:
-        withheld = sorted(w.encode("utf-8") for w in needles.withheld)
+        self.values = sorted(w.encode("utf-8") for w in needles.withheld)
+        """The withheld values, whole (the automata hold their first `PREFIX` bytes)."""
         self.ids = sorted(i.encode("utf-8") for i in needles.ids if i)
-        self.longest = max((len(n) for n in [*withheld, *self.ids]), default=0)
-        self.withheld = _automata(withheld, AUTOMATON_BYTES)
-        del withheld  # the automata keep no reference to their patterns
+        self.longest = max((len(n) for n in [*self.values, *self.ids]), default=0)
+        self.withheld = _automata(sorted({v[:PREFIX] for v in self.values}), AUTOMATON_BYTES)
         found = _automata(self.ids, len(b"".join(self.ids)) + 1)
         self.id_automaton = found[0] if found else None
 
@@ -149,17 +153,37 @@ class Matcher:
         found: dict[str, str] = {}
         for kind in kinds:
             if kind == "withheld":
-                first = min(
-                    ((h[0][2], h[0][1]) for a in self.withheld if (h := a.find_matches_as_indexes(blob))),
-                    default=None,
-                )
-                if first is not None:
-                    found[kind] = blob[first[1] : first[0]].decode("utf-8", "replace")
+                sample = self._first_withheld(blob)
+                if sample is not None:
+                    found[kind] = sample
             elif kind == "id" and self.id_automaton is not None:
                 sample = self._whole_id(blob, head, tail)
                 if sample is not None:
                     found[kind] = sample
         return found
+
+    def _first_withheld(self, blob: bytes) -> str | None:
+        """The withheld value in `blob` that ends first."""
+        best: tuple[int, int] | None = None  # (end, start)
+        for automaton in self.withheld:
+            for _, start, end in automaton.find_matches_as_indexes(blob, overlapping=True):
+                if best is not None and end > best[0]:
+                    break  # matches come in the order they end; a value ends where its prefix does, or later
+                stop = self._whole_value(blob, start, blob[start:end])
+                if stop is not None and (best is None or (stop, start) < best):
+                    best = (stop, start)
+        return None if best is None else blob[best[1] : best[0]].decode("utf-8", "replace")
+
+    def _whole_value(self, blob: bytes, start: int, prefix: bytes) -> int | None:
+        """Where the shortest withheld value that starts with `prefix` and occurs at `start` ends, if any."""
+        stop = None
+        i = bisect.bisect_left(self.values, prefix)
+        while i < len(self.values) and self.values[i].startswith(prefix):
+            value = self.values[i]
+            if blob.startswith(value, start) and (stop is None or start + len(value) < stop):
+                stop = start + len(value)
+            i += 1
+        return stop
 
     def _whole_id(self, blob: bytes, head: bool, tail: bool) -> str | None:
         assert self.id_automaton is not None

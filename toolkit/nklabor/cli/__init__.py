@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from . import agreement, annotate, codebook, config, evaluate, labelstudio, migrate, release, validate
+from . import app as app_module
 from .app import app, versions
 
 __all__ = [
@@ -63,14 +64,8 @@ def prefer_returning_pool(environ: dict[str, str] | os._Environ[str]) -> None:
         environ.setdefault(*ARROW_POOL)
 
 
-COMMAND = False
-"""Whether this process is the `nklabor` command (set by `main`): what would surprise a program that imports
-nklabor (`nklabor.release.memory.spare_pandas`) is done only then."""
-
-
 def main() -> None:
     """Console-script entry point."""
-    global COMMAND
-    COMMAND = True
+    app_module.COMMAND = True
     prefer_returning_pool(os.environ)
     sys.exit(app())

@@ -18,6 +18,10 @@ from ..report import REPORTERS
 from ..schema import load_schemas
 
 EXIT_OK, EXIT_INVALID, EXIT_ENVIRONMENT = 0, 1, 3
+COMMAND = False
+"""Whether this process is the `nklabor` command (set by `nklabor.cli.main`, not under a test's `CliRunner`):
+what would surprise a program that imports nklabor (`nklabor.release.memory.spare_pandas`) is done only
+then."""
 
 # Plain help and usage errors (rich_markup_mode=None): rendering them with rich imports rich and a Markdown
 # parser, which doubles the time `nklabor --help` takes. Shell completion is on (`--install-completion`).

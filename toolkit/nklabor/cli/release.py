@@ -18,6 +18,7 @@ from ..report.reporters import issue_lines
 from ..validation.discovery import shown
 from ..validation.run import PARALLEL_MIN_BYTES
 from ..workers import default_workers
+from . import app as app_state
 from . import render
 from .app import (
     EXIT_INVALID,
@@ -104,13 +105,12 @@ def build(
     ] = None,
 ) -> None:
     """Validate the annotations and publish releases/vX.Y.Z/ (never overwriting one)."""
-    from .. import cli
     from ..release.build import (
         build_release,  # imported on use: other commands do not pay for pyarrow
     )
     from ..release.memory import spare_pandas
 
-    if cli.COMMAND:
+    if app_state.COMMAND:
         spare_pandas()
     with guarded():
         if dask is not None and workers is not None:

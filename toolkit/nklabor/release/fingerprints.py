@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .tables import WRITE_OPTIONS
+from .tables import WRITE_OPTIONS, row_groups
 
 BLOCK = 64
 """Code points per fingerprinted block."""
@@ -90,18 +90,14 @@ class Writer:
     def __init__(self, path: Path, documents: int) -> None:
         self.path = path
         self.single = documents <= GROUP_ROWS
-        self.pending: list[pa.Table] = []
-        self.rows = 0
+        self.pending: pa.Table | None = None
         self.writer: pq.ParquetWriter | None = None
 
     def add(self, rows: pa.Table) -> None:
         """Rows of fingerprints (`fingerprint_rows`)."""
-        self.pending.append(rows)
-        self.rows += rows.num_rows
-        while not self.single and self.rows >= GROUP_ROWS:
-            queued = pa.concat_tables(self.pending)
-            self._write(queued.slice(0, GROUP_ROWS))
-            self.pending, self.rows = [queued.slice(GROUP_ROWS)], self.rows - GROUP_ROWS
+        full, self.pending = row_groups(self.pending, rows, None if self.single else GROUP_ROWS)
+        for group in full:
+            self._write(group)
 
     def _write(self, rows: pa.Table) -> None:
         if self.writer is None:
@@ -111,8 +107,8 @@ class Writer:
 
     def close(self) -> None:
         """Write what is left and close the file."""
-        rest = pa.concat_tables(self.pending) if self.pending else fingerprint_rows([])
-        self.pending = []
+        rest = self.pending if self.pending is not None else fingerprint_rows([])
+        self.pending = None
         if self.single:
             pq.write_table(rest.combine_chunks(), self.path, **WRITE_OPTIONS)
             return

@@ -141,8 +141,7 @@ class Matcher:
         self.ids = sorted(i.encode("utf-8") for i in needles.ids if i)
         self.longest = max((len(n) for n in [*self.values, *self.ids]), default=0)
         self.withheld = _automata(sorted({v[:PREFIX] for v in self.values}), AUTOMATON_BYTES)
-        found = _automata(self.ids, len(b"".join(self.ids)) + 1)
-        self.id_automaton = found[0] if found else None
+        self.id_automaton = _automata(self.ids, sum(map(len, self.ids)) + 1)[0] if self.ids else None
 
     def find(
         self, blob: bytes, kinds: Iterable[str], *, head: bool = True, tail: bool = True

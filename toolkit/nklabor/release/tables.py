@@ -561,6 +561,19 @@ def rows(
     return document, events, spans
 
 
+def row_groups(held: pa.Table | None, table: pa.Table, size: int | None) -> tuple[list[pa.Table], pa.Table]:
+    """`table` after the rows `held` back so far: the row groups of `size` rows that they fill, and the rows
+    left, as one contiguous table (`size` None: no group, every row is left). Not every batch's small
+    tables: their many small buffers, kept across batches, held about 25 MB more of a 30,000-document
+    build's memory."""
+    queued = table if held is None else pa.concat_tables([held, table]).combine_chunks()
+    full: list[pa.Table] = []
+    while size is not None and queued.num_rows >= size:
+        full.append(queued.slice(0, size))
+        queued = queued.slice(size)
+    return full, queued
+
+
 class TableWriter:
     """One Parquet file per (config, split), written in fixed-size row groups as rows arrive (as rows, or as
     Arrow tables of rows built elsewhere: a row group is the same bytes either way)."""
@@ -582,14 +595,9 @@ class TableWriter:
         key = (config, split)
         if not table.num_rows:
             return
-        held = self.pending.get(key)
-        # One contiguous table per file, not every batch's small tables: their many small buffers, kept
-        # across batches, held about 25 MB more of a 30,000-document build's memory.
-        queued = table if held is None else pa.concat_tables([held, table]).combine_chunks()
-        while queued.num_rows >= BATCH_ROWS:
-            self._flush(config, split, queued.slice(0, BATCH_ROWS))
-            queued = queued.slice(BATCH_ROWS)
-        self.pending[key] = queued
+        full, self.pending[key] = row_groups(self.pending.get(key), table, BATCH_ROWS)
+        for group in full:
+            self._flush(config, split, group)
 
     def _writer(self, config: str, split: str) -> pq.ParquetWriter:
         key = (config, split)

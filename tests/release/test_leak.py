@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nklabor.release import leak
 from nklabor.release.errors import LeakError
@@ -95,7 +98,16 @@ def test_ids_match_whole_and_across_window_edges(tmp_path: Path, monkeypatch: py
     ]
 
 
-def test_text_files_and_compressed_parquet_values_are_scanned(tmp_path: Path) -> None:
+def stored() -> leak.NeedleStore:
+    store = leak.NeedleStore()
+    store.update(needles())
+    return store
+
+
+@pytest.mark.parametrize("sought", [needles, stored])
+def test_text_files_and_compressed_parquet_values_are_scanned(
+    tmp_path: Path, sought: Callable[[], leak.Sought]
+) -> None:
     line = NOTE.splitlines()[1]
     table = pa.table({"title": ["fine", f"prefix {line} suffix"]})
     pq.write_table(table, tmp_path / "a.parquet", compression="zstd", write_statistics=False)
@@ -108,12 +120,12 @@ def test_text_files_and_compressed_parquet_values_are_scanned(tmp_path: Path) ->
     findings = scan(
         tmp_path,
         ["a.parquet", "card.md", "ok.md", "schema.json"],
-        needles(),
+        sought(),
         ids_exempt=["schema.json"],
     )
     assert [(f.file, f.kind) for f in findings] == [("a.parquet", "withheld"), ("card.md", "id")]
     with pytest.raises(LeakError) as caught:
-        check(tmp_path, ["a.parquet", "card.md"], needles())
+        check(tmp_path, ["a.parquet", "card.md"], sought())
     assert "a.parquet" in str(caught.value) and "card.md" in str(caught.value)
     assert line not in str(caught.value)  # the message never repeats a note
 
@@ -133,3 +145,26 @@ def test_article_runs_are_looked_for_within_each_value_not_across_values(tmp_pat
     pq.write_table(pa.table({"name": [f"{first} {second}"]}), tmp_path / "whole.parquet")
     found = scan_articles(tmp_path, ["apart.parquet", "whole.parquet"], [("doc", text)])
     assert [(f.file, f.document_id) for f in found] == [("whole.parquet", "doc")]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.lists(st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=6), max_size=5)),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=3),
+)
+def test_a_needle_store_holds_what_needles_hold(groups: list[list[str]], pack: int, arrays: int) -> None:
+    """However its values are packed and joined, a store gives the values of one set of needles: encoded,
+    sorted as bytes, each once (repeats across packs too), and every id."""
+
+    class Store(leak.NeedleStore):
+        PACK, ARRAYS = pack, arrays
+
+    store, together = Store(), Needles()
+    for i, group in enumerate(groups):
+        part = Needles(withheld=set(group), ids={f"ann-{i % 3}"})
+        store.update(part)
+        together.update(part)
+    assert store.values() == together.values() == sorted({v.encode() for v in together.withheld})
+    assert store.ids == together.ids
+    assert store.values() == together.values()  # asking again changes nothing

@@ -37,3 +37,21 @@ def test_a_forked_pool_keeps_inherited_objects_from_the_collector_for_its_life()
     finally:
         pool.shutdown()
     assert gc.get_freeze_count() == 0
+
+
+def _cached_value(key: str) -> str:
+    return workers.cached(key, lambda: "built in the worker")
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork only")
+def test_a_seeded_value_is_what_this_process_and_its_forked_workers_get() -> None:
+    key = f"seeded-{os.getpid()}"
+    assert workers.cached(key, lambda: "first") == "first"
+    workers.seed(key, "seeded")  # replaces what was built: a build's own, fresh value
+    assert workers.cached(key, lambda: "built here") == "seeded"
+    pool = workers.process_pool(1)
+    try:
+        assert pool.submit(_cached_value, key).result() == "seeded"
+        assert pool.submit(_cached_value, key + "-other").result() == "built in the worker"
+    finally:
+        pool.shutdown()

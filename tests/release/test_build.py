@@ -18,7 +18,7 @@ import pytest
 
 from nklabor import load_schemas
 from nklabor.errors import InvalidInputError, UsageError
-from nklabor.release import batches, fingerprints, tables
+from nklabor.release import batches, fingerprints, leak, tables
 from nklabor.release import index as index_module
 from nklabor.release.build import PAUSE_ENV, BuildResult, build_release, check_sensitivity
 from nklabor.release.diff import diff_releases
@@ -327,7 +327,8 @@ def test_workers_spills_and_batches_change_no_byte(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Worker processes, an index spilled to SQLite, gold references in parts of 3, batches of 2 documents
-    and row groups of 3 rows give the release and the report of one process with everything in memory."""
+    (their rows made into tables one document at a time), needles packed one at a time and row groups of 3
+    rows give the release and the report of one process with everything in memory."""
     monkeypatch.setattr(tables, "BATCH_ROWS", 3)
     monkeypatch.setattr(fingerprints, "GROUP_ROWS", 3)
     serial = build_release("1.0.0", corpus, tmp_path / "serial")
@@ -335,6 +336,9 @@ def test_workers_spills_and_batches_change_no_byte(
     monkeypatch.setattr(index_module, "SPILL_ROWS", 4)
     monkeypatch.setattr(index_module, "REF_PART", 3)
     monkeypatch.setattr(batches, "DOCUMENTS", 2)
+    monkeypatch.setattr(batches, "ROWS_DOCUMENTS", 1)
+    monkeypatch.setattr(leak.NeedleStore, "PACK", 1)
+    monkeypatch.setattr(leak.NeedleStore, "ARRAYS", 2)
     spread = build_release("1.0.0", corpus, tmp_path / "spread", workers=2)
     assert spread.report.to_dict() == serial.report.to_dict() and spread.withheld == serial.withheld
     names = sorted(p.relative_to(serial.path).as_posix() for p in serial.path.rglob("*") if p.is_file())

@@ -114,3 +114,9 @@ def cached(key: Hashable, make: Callable[[], T]) -> T:
         _CACHE[key] = make()
     value: T = _CACHE[key]
     return value
+
+
+def seed(key: Hashable, value: Any) -> None:
+    """Make `value` what `cached(key)` gives in this process, and in the workers forked from it from now on
+    (they share its pages instead of each building its own)."""
+    _CACHE[key] = value

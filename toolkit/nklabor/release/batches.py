@@ -30,8 +30,11 @@ from .tables import Columns, rows
 
 T = TypeVar("T")
 
-DOCUMENTS = 256
+DOCUMENTS = 128
 """Gold documents per batch: about 2 MB of annotations, few enough that a batch in flight weighs little."""
+ROWS_DOCUMENTS = 64
+"""Documents whose rows wait as Python objects before they become Arrow tables: rows as dicts take about
+ten times the memory of the table they make (a batch's 256 documents held 40 MB in a worker; 64 hold 20)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,12 @@ def _columns(schema_dir: str | None) -> Columns:
     return Columns(load_schemas(schema_dir), Flavour.public)
 
 
+def share(plan: Plan, columns: Columns) -> None:
+    """Hand a build's own `columns` to the batches run here and in workers forked from here: built afresh
+    for each build (its schema may have changed), and built once, not once in each worker (about 5 MB)."""
+    workers.seed(("columns", plan.schema_dir), columns)
+
+
 def _reading(annotation: dict[str, Any]) -> dict[str, Any]:
     """An annotator's reading as the agreement figures use it: without the text (it is the gold's)."""
     document = {k: v for k, v in annotation["document"].items() if k != "text"}
@@ -94,12 +103,15 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
     columns = workers.cached(("columns", plan.schema_dir), lambda: _columns(plan.schema_dir))
     out = Batch()
     pending: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    made: dict[tuple[str, str], list[pa.Table]] = {}
     texts: list[str] = []
     titles: list[str] = []
     prints: list[tuple[str, bytes]] = []
     reader = Reader()
     try:
-        for ref, split in piece:
+        for n, (ref, split) in enumerate(piece):
+            if n and not n % ROWS_DOCUMENTS:
+                _tables(pending, made, columns)
             annotation = reader.read(ref.where)
             agreement = None
             if ref.readers:
@@ -123,8 +135,8 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
                 titles.append(title)
     finally:
         reader.close()
-    for (config, split), batch in pending.items():
-        out.tables[(config, split)] = pa.Table.from_pylist(batch, schema=columns.schemas_by_config[config])
+    _tables(pending, made, columns)
+    out.tables = {key: pa.concat_tables(tables) for key, tables in made.items()}
     out.fingerprints = fingerprint_rows(prints)
     # One text at a time: hashing holds about 40 bytes per character in temporaries.
     found = [np.unique(shingles.text_hashes(text)) for text in texts]
@@ -132,6 +144,18 @@ def build_batch(plan: Plan, piece: list[tuple[GoldRef, str]]) -> Batch:
     exempt = [shingles.run_hashes(shingles.text_hashes(t)) for t in titles]
     out.exempt = np.unique(np.concatenate(exempt)) if exempt else out.exempt
     return out
+
+
+def _tables(
+    pending: dict[tuple[str, str], list[dict[str, Any]]],
+    made: dict[tuple[str, str], list[pa.Table]],
+    columns: Columns,
+) -> None:
+    """Turn the rows waiting in `pending` into tables (appended to `made`), and empty it."""
+    for (config, split), batch in pending.items():
+        table = pa.Table.from_pylist(batch, schema=columns.schemas_by_config[config])
+        made.setdefault((config, split), []).append(table)
+    pending.clear()
 
 
 def chunked(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:

@@ -30,7 +30,7 @@ from ..validation import Validation
 from ..validation.reading import DEFAULT_MAX_RECORD_BYTES
 from ..workers import Executor
 from . import card, ceiling, checksums, fingerprints, labels, layout, leak, pseudonyms, publish, shingles
-from .batches import GoldTexts, Plan, build_batch, chunked, text_hits
+from .batches import GoldTexts, Plan, build_batch, chunked, share, text_hits
 from .describing import describe, snapshot_files
 from .diff import diff_releases
 from .errors import ReleaseConflictError
@@ -80,7 +80,7 @@ class BuildResult:
     """The pseudonym mapping beside the releases (commit it with a release; never publish it)."""
     texts: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The gold documents' texts (what the full flavour puts back), read from the annotations on demand."""
-    needles: leak.Needles = field(default_factory=leak.Needles, repr=False)
+    needles: leak.Sought = field(default_factory=leak.Needles, repr=False)
 
 
 def check_sensitivity(schemas: SchemaSet) -> None:
@@ -132,7 +132,7 @@ class _Input:
 
     index: Index
     report: Report
-    needles: leak.Needles
+    needles: leak.NeedleStore
     latest: datetime
     withheld_values: int
 
@@ -141,7 +141,7 @@ def _first_pass(validation: Validation, sources: list[Path]) -> _Input:
     """Validate everything and index it (`InvalidInputError` if anything does not validate)."""
     index = Index()
     try:
-        needles = leak.Needles()
+        needles = leak.NeedleStore()
         withheld_values = 0
         latest: datetime | None = None
         for annotation in validation.annotations():
@@ -232,7 +232,7 @@ def _write_schema_and_codebook(staging: Path, schemas: SchemaSet, schema_dir: Pa
 
 
 def _seal(
-    staging: Path, needles: leak.Needles, written: _Written, refs: GoldRefs, plan: Plan, runner: _Runner
+    staging: Path, needles: leak.Sought, written: _Written, refs: GoldRefs, plan: Plan, runner: _Runner
 ) -> None:
     """The leak scan over every written byte, the manifest included: sensitive values and raw ids, and
     (a public flavour) any run of words of an article."""
@@ -306,6 +306,7 @@ def _stage(
     in_order = list(dict.fromkeys(r.annotator for r in refs))
     mapping.assign(in_order, version)
     plan = Plan(schema_key, {raw: mapping.names[raw] for raw in in_order})
+    share(plan, columns)
     runner = _Runner(options.workers, validation.parallel, options.executor)
     written = _second_pass(staging, refs, plan, runner, columns)
     _write_schema_and_codebook(staging, schemas, options.schema_dir)

@@ -163,7 +163,8 @@ class _Row(NamedTuple):
 _UNSEEN = object()
 SPILL_ROWS = 5_000
 """Rows kept in memory before the index moves them to a temporary SQLite file (flat memory for any input).
-Few, for the reason of `nklabor.release.index.SPILL_ROWS`; a run is no slower for it."""
+Few, for the reason of `nklabor.release.index.SPILL_ROWS`, at about 5% of the time of a run of 20,000
+records (which 50,000 kept in memory)."""
 
 
 class _Rows:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import pyarrow as pa
 from .. import workers
 from ..annotation import is_draft
 from ..schema import load_schemas
+from ..spill import Spill
 from ..validation.run import Annotation
 from . import leak
 from .gold import Withheld, choose
@@ -228,15 +228,30 @@ class GoldRefs:
         return self._looked[1][doc]
 
 
+_COLUMNS = (
+    "doc TEXT",
+    "seq INTEGER",
+    "annotator TEXT",
+    "role TEXT",
+    "draft INTEGER",
+    "story_group TEXT",
+    "file INTEGER",
+    "offset INTEGER",
+    "length INTEGER",
+)
+
+
+def _member(stored: tuple[Any, ...]) -> Member:
+    return Member(stored[0], stored[1], stored[2], stored[3], bool(stored[4]), *stored[5:])
+
+
 class Index:
     """The members of every document, in memory and then in a temporary SQLite file (`SPILL_ROWS`)."""
 
     def __init__(self) -> None:
         self.files: list[Path] = []
         self._numbers: dict[Path, int] = {}
-        self._buffer: list[Member] = []
-        self._db: Any = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._rows: Spill[Member] = Spill("nklabor-build-", _COLUMNS, _member)
         self._seq = 0
 
     def add(self, annotation: Annotation) -> Summary:
@@ -248,7 +263,7 @@ class Index:
             number = self._numbers[annotation.path] = len(self.files)
             self.files.append(annotation.path)
         self._seq += 1
-        self._buffer.append(
+        self._rows.buffer.append(
             Member(
                 summary.doc,
                 self._seq,
@@ -261,40 +276,15 @@ class Index:
                 annotation.length,
             )
         )
-        if len(self._buffer) >= SPILL_ROWS:
-            self._spill()
+        if len(self._rows.buffer) >= SPILL_ROWS:
+            self._rows.spill()
         return summary
-
-    def _spill(self) -> None:
-        if self._db is None:
-            import sqlite3  # only for inputs large enough to spill
-
-            self._folder = tempfile.TemporaryDirectory(prefix="nklabor-build-")
-            self._db = sqlite3.connect(Path(self._folder.name) / "index.sqlite")
-            # A 2 MB page cache (SQLite's default): what a larger one frees stays in the heap (16 MB each cost
-            # a build of 100,000 annotations 25 MB), and the table is written once and read once.
-            self._db.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
-                "CREATE TABLE members (doc TEXT, seq INTEGER, annotator TEXT, role TEXT, draft INTEGER,"
-                " story_group TEXT, file INTEGER, offset INTEGER, length INTEGER)"
-            )
-        self._db.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._buffer)
-        self._buffer = []
-
-    def _ordered(self) -> Iterator[Member]:
-        if self._db is None:
-            yield from sorted(self._buffer)
-            return
-        self._spill()
-        self._db.execute("CREATE INDEX by_doc ON members (doc, seq)")
-        for row in self._db.execute("SELECT * FROM members ORDER BY doc, seq"):
-            yield Member(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:])
 
     def gold(self, withheld: list[Withheld]) -> GoldRefs:
         """The gold document of every document that has one, in document order (`GoldRefs`); the others
         are appended to `withheld`."""
         refs = GoldRefs(self.files)
-        for doc, group in itertools.groupby(self._ordered(), key=lambda m: m.doc):
+        for doc, group in itertools.groupby(self._rows.ordered(), key=lambda m: m.doc):
             members = list(group)
             choice = choose(doc, members, lambda m: m.role, lambda m: m.draft)
             if choice.withheld is not None:
@@ -322,10 +312,4 @@ class Index:
 
     def close(self) -> None:
         """Forget the rows and remove the temporary file, if any."""
-        self._buffer = []
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
+        self._rows.close()

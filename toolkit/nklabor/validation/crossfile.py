@@ -6,14 +6,14 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..report import Issue, short
 from ..schema import REGISTRY, SchemaSet
+from ..spill import Spill
 from . import jsonpath, structural
 from .discovery import REGISTRY_NAME
 from .locate import SourceMap
@@ -167,58 +167,44 @@ Few, for the reason of `nklabor.release.index.SPILL_ROWS`, at about 5% of the ti
 records (which 50,000 kept in memory)."""
 
 
+_COLUMNS = (
+    "doc TEXT",
+    "seq INTEGER",
+    "file INTEGER",
+    "line INTEGER",
+    "offset INTEGER",
+    "length INTEGER",
+    "annotator TEXT",
+    "digest TEXT",
+    "consulted INTEGER",
+)
+
+
+def _row(stored: tuple[Any, ...]) -> _Row:
+    return _Row._make((*stored[:8], bool(stored[8])))
+
+
 class _Rows:
     """The rows of the index: a list, then a temporary SQLite database once there are more than
     `SPILL_ROWS`, so that memory does not grow with the input. `grouped()` gives the documents that appear
     more than once, each with its rows in reading order."""
 
     def __init__(self) -> None:
-        self.buffer: list[_Row] = []
-        self.db: Any = None  # a sqlite3.Connection once spilled
-        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        self.rows: Spill[_Row] = Spill("nklabor-index-", _COLUMNS, _row)
 
     def add(self, row: _Row) -> None:
-        self.buffer.append(row)
-        if len(self.buffer) >= SPILL_ROWS:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self.db is None:
-            import sqlite3  # only for runs large enough to spill
-
-            self.folder = tempfile.TemporaryDirectory(prefix="nklabor-index-")
-            self.db = sqlite3.connect(Path(self.folder.name) / "index.sqlite")
-            # A 2 MB page cache (SQLite's default): what a larger one frees stays in the heap (16 MB each cost
-            # a build of 100,000 annotations 25 MB), and the table is written once and read once.
-            self.db.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
-                "CREATE TABLE rows (doc TEXT, seq INTEGER, file INTEGER, line INTEGER, offset INTEGER,"
-                " length INTEGER, annotator TEXT, digest TEXT, consulted INTEGER)"
-            )
-        self.db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.buffer)
-        self.buffer = []
+        self.rows.buffer.append(row)
+        if len(self.rows.buffer) >= SPILL_ROWS:
+            self.rows.spill()
 
     def grouped(self) -> Iterator[list[_Row]]:
-        if self.db is None:
-            ordered: Iterable[_Row] = sorted(self.buffer)
-        else:
-            self._spill()
-            self.db.execute("CREATE INDEX by_doc ON rows (doc, seq)")
-            cursor = self.db.execute("SELECT * FROM rows ORDER BY doc, seq")
-            ordered = (_Row._make((*r[:8], bool(r[8]))) for r in cursor)
-        for _, rows in itertools.groupby(ordered, key=lambda r: r.doc):
+        for _, rows in itertools.groupby(self.rows.ordered(), key=lambda r: r.doc):
             group = list(rows)
             if len(group) > 1:
                 yield group
 
     def close(self) -> None:
-        self.buffer = []  # the index is done with: its rows are not kept for the rest of a build
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-        if self.folder is not None:
-            self.folder.cleanup()
-            self.folder = None
+        self.rows.close()  # the index is done with: its rows are not kept for the rest of a build
 
 
 class _Pending(NamedTuple):

@@ -34,10 +34,8 @@ def test_spilled_rows_come_back_as_rows_kept_in_memory(items: list[Any], every: 
     kept: Spill[_Row] = Spill("nklabor-test-", COLUMNS, _row)
     spilled: Spill[_Row] = Spill("nklabor-test-", COLUMNS, _row)
     for row in rows:
-        kept.buffer.append(row)
-        spilled.buffer.append(row)
-        if len(spilled.buffer) >= every:
-            spilled.spill()
+        kept.add(row, len(rows) + 1)
+        spilled.add(row, every)
     try:
         assert list(spilled.ordered()) == list(kept.ordered()) == sorted(rows, key=lambda r: (r.doc, r.seq))
     finally:

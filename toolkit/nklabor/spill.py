@@ -13,8 +13,8 @@ R = TypeVar("R", bound=tuple[Any, ...])
 
 class Spill(Generic[R]):
     """Rows (tuples that start with a document id and a sequence number, unique together) kept in `buffer`
-    until `spill()` moves them to a temporary SQLite table; `ordered()` gives every row back by document id
-    and sequence number. The caller decides when to spill."""
+    until `spill()` moves them to a temporary SQLite table (`add` does, past a limit); `ordered()` gives every
+    row back by document id and sequence number."""
 
     def __init__(self, prefix: str, columns: Sequence[str], make: Callable[[tuple[Any, ...]], R]) -> None:
         self.prefix = prefix
@@ -25,6 +25,12 @@ class Spill(Generic[R]):
         self.buffer: list[R] = []
         self._db: Any = None  # a sqlite3.Connection once spilled
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def add(self, row: R, limit: int) -> None:
+        """Keep `row`; spill once `limit` rows are waiting."""
+        self.buffer.append(row)
+        if len(self.buffer) >= limit:
+            self.spill()
 
     def spill(self) -> None:
         """Move the rows in `buffer` to the table."""

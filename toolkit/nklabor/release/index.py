@@ -263,7 +263,7 @@ class Index:
             number = self._numbers[annotation.path] = len(self.files)
             self.files.append(annotation.path)
         self._seq += 1
-        self._rows.buffer.append(
+        self._rows.add(
             Member(
                 summary.doc,
                 self._seq,
@@ -274,10 +274,9 @@ class Index:
                 number,
                 annotation.offset,
                 annotation.length,
-            )
+            ),
+            SPILL_ROWS,
         )
-        if len(self._rows.buffer) >= SPILL_ROWS:
-            self._rows.spill()
         return summary
 
     def gold(self, withheld: list[Withheld]) -> GoldRefs:

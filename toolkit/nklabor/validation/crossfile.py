@@ -193,9 +193,7 @@ class _Rows:
         self.rows: Spill[_Row] = Spill("nklabor-index-", _COLUMNS, _row)
 
     def add(self, row: _Row) -> None:
-        self.rows.buffer.append(row)
-        if len(self.rows.buffer) >= SPILL_ROWS:
-            self.rows.spill()
+        self.rows.add(row, SPILL_ROWS)
 
     def grouped(self) -> Iterator[list[_Row]]:
         for _, rows in itertools.groupby(self.rows.ordered(), key=lambda r: r.doc):
